@@ -1,0 +1,159 @@
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "messenger/result.hpp"
+#include "messenger/types.hpp"
+
+namespace messenger {
+
+/// A stored login session (one device). The token itself is never stored, only its hash.
+struct SessionRecord {
+  SessionId id = 0;
+  UserId user_id = 0;
+  std::string device;
+  Timestamp created_at = 0;
+};
+
+struct Credentials {
+  User user;
+  std::string password_hash;  ///< Argon2id string as produced by `Crypto::hash_password`
+};
+
+struct NewMessage {
+  ChatId chat_id = 0;
+  UserId sender_id = 0;
+  std::string client_msg_id;
+  std::string text;
+  Timestamp created_at = 0;
+};
+
+struct AppendResult {
+  Message message;         ///< the stored message (the first one, for a duplicate)
+  bool duplicate = false;  ///< true when (sender, client_msg_id) was already stored
+};
+
+struct DirectChatResult {
+  Chat chat;
+  bool created = false;  ///< false when the chat already existed
+};
+
+/// The member's watermarks after an update, and whether they moved.
+struct WatermarkResult {
+  ChatMember member;
+  bool moved = false;
+};
+
+enum class HistoryDirection { before, after };
+enum class HistoryOrder { newest_first, oldest_first };
+
+struct HistoryQuery {
+  ChatId chat_id = 0;
+  /// Messages strictly before (or after) this seq; unset means from the newest end (for
+  /// `before`) or from the oldest end (for `after`).
+  std::optional<Seq> anchor;
+  HistoryDirection direction = HistoryDirection::before;
+  HistoryOrder order = HistoryOrder::newest_first;
+  std::size_t limit = 50;
+};
+
+/// The write side of a store, valid for one transaction.
+///
+/// Each operation is atomic on its own: one that returns an error has changed nothing, and the
+/// transaction can go on with the next operation. Nothing is durable until `commit` returns
+/// success. Operations check what only the store can check (uniqueness, membership); callers
+/// have validated sizes and formats before.
+class WriteTransaction {
+ public:
+  virtual ~WriteTransaction() = default;
+
+  /// Errors: name_taken.
+  virtual Result<User> create_user(std::string_view name, std::string_view password_hash,
+                                   Timestamp now) = 0;
+  virtual Result<SessionRecord> create_session(UserId user, std::string_view token_hash,
+                                               std::string_view device, Timestamp now) = 0;
+  /// Errors: not_found.
+  virtual Result<void> delete_session(SessionId session) = 0;
+  /// Returns the ids of the sessions removed.
+  virtual Result<std::vector<SessionId>> delete_sessions_of_user(UserId user) = 0;
+
+  /// Returns the one direct chat of the two users, creating it the first time. `a` may equal
+  /// `b` (a chat with oneself). Errors: not_found (no such user).
+  virtual Result<DirectChatResult> open_direct_chat(UserId a, UserId b, Timestamp now) = 0;
+  /// Creates a group with `creator` as owner and `members` (duplicates and the creator
+  /// ignored). Errors: not_found (a member does not exist).
+  virtual Result<Chat> create_group_chat(UserId creator, std::string_view title,
+                                         std::span<const UserId> members, Timestamp now) = 0;
+
+  /// Stores a message with the chat's next seq, and moves the sender's own watermarks to it.
+  /// A second message with the same (sender, client_msg_id) stores nothing and returns the
+  /// first. Errors: not_a_member, not_found (no such chat).
+  virtual Result<AppendResult> append_message(const NewMessage& message) = 0;
+
+  /// Moves a member's watermarks forward, never back; values above the chat's last seq are
+  /// clamped to it; seen also moves delivered up to it. Errors: not_a_member.
+  virtual Result<WatermarkResult> advance_watermarks(ChatId chat, UserId user,
+                                                     std::optional<Seq> delivered,
+                                                     std::optional<Seq> seen) = 0;
+
+  /// Makes every successful operation durable. Errors: storage_error (nothing was kept).
+  virtual Result<void> commit() = 0;
+};
+
+/// The read side of a store. One reader is used by one thread at a time; open one per thread.
+/// Readers see every transaction committed before the read began.
+class StoreReader {
+ public:
+  virtual ~StoreReader() = default;
+
+  /// Errors: not_found.
+  virtual Result<User> get_user(UserId user) = 0;
+  /// Errors: not_found.
+  virtual Result<User> find_user_by_name(std::string_view name) = 0;
+  /// Errors: not_found.
+  virtual Result<Credentials> get_credentials(std::string_view name) = 0;
+  /// Errors: not_found (unknown or revoked token).
+  virtual Result<SessionRecord> find_session(std::string_view token_hash) = 0;
+
+  /// The chat with its members and their watermarks. Errors: not_found.
+  virtual Result<Chat> get_chat(ChatId chat) = 0;
+  /// Every chat the user is a member of, newest activity (last message, else creation) first.
+  virtual Result<std::vector<ChatSummary>> list_chats(UserId user) = 0;
+  /// A page of messages; `status` is left as `sent` for the caller to fill in.
+  virtual Result<std::vector<Message>> history(const HistoryQuery& query) = 0;
+};
+
+/// Where the server keeps its state. The server calls `begin_write` from one thread only (its
+/// writer, which batches many requests into each transaction) and `open_reader` once per
+/// reading thread. Implementations: SQLite (`open_sqlite_store`) and in memory
+/// (`open_memory_store`, for tests and throwaway servers).
+class Store {
+ public:
+  virtual ~Store() = default;
+  virtual Result<std::unique_ptr<WriteTransaction>> begin_write() = 0;
+  virtual Result<std::unique_ptr<StoreReader>> open_reader() = 0;
+};
+
+/// How hard a commit works to survive power loss.
+enum class Durability {
+  full,    ///< fsync on every commit (SQLite synchronous=FULL); the default
+  normal,  ///< survives a crash of the process, may lose the last commits on power loss
+};
+
+struct SqliteStoreOptions {
+  std::string path;  ///< database file; created with its schema when missing
+  Durability durability = Durability::full;
+};
+
+/// Opens (creating or migrating as needed) a SQLite store. Errors: storage_error.
+Result<std::shared_ptr<Store>> open_sqlite_store(const SqliteStoreOptions& options);
+
+/// A store that lives in memory and is gone when the last reference goes.
+std::shared_ptr<Store> open_memory_store();
+
+}  // namespace messenger

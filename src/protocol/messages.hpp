@@ -1,0 +1,115 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "messenger/client.hpp"
+#include "messenger/error.hpp"
+#include "messenger/store.hpp"
+#include "messenger/types.hpp"
+
+// The messages of protocol v1 as typed values. Their JSON form is in docs/protocol.md; only
+// codec.cpp knows it.
+namespace messenger::protocol {
+
+using RequestId = std::int64_t;
+
+// Requests, client to server: {"id": 7, "type": "<name>", ...fields}.
+
+struct Hello {  // "hello": must come first
+  int protocol = 0;
+  std::string client;  // free text, e.g. "messenger-cli/0.1"
+};
+struct Register {  // "register"
+  std::string name;
+  std::string password;
+  std::string device;  // optional on the wire
+};
+struct Login {  // "login"
+  std::string name;
+  std::string password;
+  std::string device;  // optional on the wire
+};
+struct Resume {  // "resume"
+  std::string token;
+};
+struct Logout {};  // "logout"
+struct FindUser {  // "find_user"
+  std::string name;
+};
+struct OpenDirectChat {  // "open_direct_chat"
+  UserId user_id = 0;
+};
+struct CreateGroup {  // "create_group"
+  std::string title;
+  std::vector<UserId> members;
+};
+struct ListChats {};  // "list_chats"
+struct SendMessage {  // "send_message"
+  ChatId chat_id = 0;
+  std::string client_msg_id;
+  std::string text;
+};
+struct AckDelivered {  // "ack_delivered"
+  ChatId chat_id = 0;
+  Seq seq = 0;
+};
+struct MarkSeen {  // "mark_seen"
+  ChatId chat_id = 0;
+  Seq seq = 0;
+};
+struct GetHistory {  // "get_history": fields chat_id, before | after, order, limit
+  HistoryQuery query;
+};
+
+using RequestBody = std::variant<Hello, Register, Login, Resume, Logout, FindUser, OpenDirectChat,
+                                 CreateGroup, ListChats, SendMessage, AckDelivered, MarkSeen,
+                                 GetHistory>;
+
+struct Request {
+  RequestId id = 0;
+  RequestBody body;
+};
+
+/// The wire name of a request body ("send_message").
+const char* type_name(const RequestBody& body) noexcept;
+
+// Replies, server to client: {"id": 7, "ok": true, ...fields} or
+// {"id": 7, "error": {"code": "not_a_member", "message": "..."}}.
+
+struct HelloReply {
+  int protocol = 0;
+  std::string server;
+};
+struct SessionReply {  // register, login
+  User user;
+  std::string token;
+};
+struct UserReply {  // resume, find_user
+  User user;
+};
+struct ChatReply {  // open_direct_chat, create_group
+  Chat chat;
+};
+struct ChatListReply {
+  std::vector<ChatSummary> chats;
+};
+struct SendReply {
+  SendAck ack;
+};
+struct HistoryReply {
+  std::vector<Message> messages;
+};
+struct EmptyReply {};  // logout, ack_delivered, mark_seen
+
+using ReplyBody = std::variant<HelloReply, SessionReply, UserReply, ChatReply, ChatListReply,
+                               SendReply, HistoryReply, EmptyReply>;
+
+// Events, server to client: {"event": "<name>", ...fields}. They reuse the public event types:
+// "message" (MessageEvent), "receipt" (ReceiptEvent), "chat" (ChatEvent).
+using ServerEvent = std::variant<MessageEvent, ReceiptEvent, ChatEvent>;
+
+}  // namespace messenger::protocol
