@@ -8,11 +8,26 @@ namespace {
 
 // Indexed by Errc; the wire names are part of the protocol.
 constexpr std::array<const char*, 20> kWireNames = {
-    "ok",           "bad_request",         "unsupported_version", "unknown_type",
-    "unauthenticated", "invalid_credentials", "session_revoked",  "name_taken",
-    "invalid_name", "not_found",           "not_a_member",        "forbidden",
-    "too_large",    "rate_limited",        "timeout",             "disconnected",
-    "protocol_error", "storage_error",     "shutting_down",       "internal",
+    "ok",
+    "bad_request",
+    "unsupported_version",
+    "unknown_type",
+    "unauthenticated",
+    "invalid_credentials",
+    "session_revoked",
+    "name_taken",
+    "invalid_name",
+    "not_found",
+    "not_a_member",
+    "forbidden",
+    "too_large",
+    "rate_limited",
+    "timeout",
+    "disconnected",
+    "protocol_error",
+    "storage_error",
+    "shutting_down",
+    "internal",
 };
 static_assert(kWireNames.size() == static_cast<std::size_t>(Errc::internal) + 1);
 

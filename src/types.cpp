@@ -32,6 +32,8 @@ const char* to_string(MessageStatus status) noexcept {
   return "sent";
 }
 
-const char* library_version() noexcept { return "0.1.0"; }
+const char* library_version() noexcept {
+  return "0.1.0";
+}
 
 }  // namespace messenger

@@ -8,20 +8,20 @@ namespace messenger {
 /// Every size and rate the server enforces, in one place. Exceeding one gets an error reply
 /// (`too_large`, `rate_limited`), never a crash.
 struct Limits {
-  std::size_t max_text_bytes = 16 << 10;         ///< body of one chat message (UTF-8 bytes)
-  std::size_t max_request_bytes = 64 << 10;      ///< one protocol frame
-  std::size_t max_name_bytes = 64;               ///< user name
+  std::size_t max_text_bytes = 16 << 10;     ///< body of one chat message (UTF-8 bytes)
+  std::size_t max_request_bytes = 64 << 10;  ///< one protocol frame
+  std::size_t max_name_bytes = 64;           ///< user name
   std::size_t min_password_bytes = 8;
   std::size_t max_password_bytes = 1024;
-  std::size_t max_title_bytes = 256;             ///< group title
+  std::size_t max_title_bytes = 256;  ///< group title
   std::size_t max_client_msg_id_bytes = 128;
   std::size_t max_group_members = 1000;
-  std::size_t max_history_page = 200;            ///< messages in one history reply
+  std::size_t max_history_page = 200;  ///< messages in one history reply
   std::size_t max_device_bytes = 128;
-  double requests_per_second = 200;              ///< sustained, per connection
-  double request_burst = 400;                    ///< bucket size, per connection
-  std::size_t max_pending_requests = 256;        ///< requests in the server's hands at once
-  std::size_t max_queued_bytes = 4 << 20;        ///< outgoing bytes per connection
+  double requests_per_second = 200;        ///< sustained, per connection
+  double request_burst = 400;              ///< bucket size, per connection
+  std::size_t max_pending_requests = 256;  ///< requests in the server's hands at once
+  std::size_t max_queued_bytes = 4 << 20;  ///< outgoing bytes per connection
   std::chrono::milliseconds ping_interval{20'000};
   std::chrono::milliseconds pong_timeout{10'000};
 };

@@ -56,7 +56,8 @@ class Connection {
 
 /// Callbacks of one connection. For a given connection they never run concurrently, run in the
 /// order things happened, and `on_closed` runs exactly once, last. They run on the transport's
-/// threads and must not block.
+/// threads and must not block. Only text messages are carried: a binary message from the peer
+/// closes the connection with `unsupported_data`.
 struct ConnectionEvents {
   std::function<void(std::string text)> on_text;
   std::function<void(CloseCode code, std::string_view reason)> on_closed;
@@ -67,8 +68,8 @@ using AcceptHandler = std::function<ConnectionEvents(std::shared_ptr<Connection>
 
 struct HttpRequest {
   std::string method;
-  std::string target;                         ///< path and query, as sent
-  std::map<std::string, std::string> headers; ///< names lower-cased
+  std::string target;                          ///< path and query, as sent
+  std::map<std::string, std::string> headers;  ///< names lower-cased
 };
 
 struct HttpResponse {
@@ -83,18 +84,19 @@ struct HttpResponse {
 using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
 
 struct TransportLimits {
-  std::size_t max_message_bytes = 1 << 20;       ///< one whole (reassembled) message
-  std::size_t max_queued_bytes = 4 << 20;        ///< outgoing bytes queued per connection
-  std::size_t max_handshake_bytes = 16 << 10;    ///< HTTP request head
-  std::size_t max_handshakes_in_flight = 512;    ///< excess upgrades get 503 "retry later"
+  std::size_t max_message_bytes = 1 << 20;     ///< one whole (reassembled) message
+  std::size_t max_queued_bytes = 4 << 20;      ///< outgoing bytes queued per connection
+  std::size_t max_handshake_bytes = 16 << 10;  ///< HTTP request head
+  std::size_t max_handshakes_in_flight = 512;  ///< excess upgrades get 503 "retry later"
   std::chrono::milliseconds handshake_timeout{10'000};
   std::chrono::milliseconds ping_interval{20'000};  ///< idle time before we ping
-  std::chrono::milliseconds pong_timeout{10'000};   ///< silence after a ping that kills a peer
+  /// Silence after a ping that kills a peer; also the longest wait for the peer's close frame.
+  std::chrono::milliseconds pong_timeout{10'000};
 };
 
 struct ListenOptions {
   std::string host = "127.0.0.1";
-  std::uint16_t port = 0;  ///< 0 picks a free port
+  std::uint16_t port = 0;    ///< 0 picks a free port
   std::string path = "/ws";  ///< WebSocket upgrades are accepted on this path only
   /// Browser origins allowed to open a WebSocket. A request without an Origin header (not a
   /// browser) is always allowed; one whose Origin matches its Host is allowed; "*" allows all.

@@ -29,6 +29,7 @@ enum class MemberRole { member, admin, owner };
 /// A member of a chat with the two watermarks that give every message its status for them.
 struct ChatMember {
   UserId user_id = 0;
+  std::string name;  ///< the member's user name, for display
   MemberRole role = MemberRole::member;
   Seq delivered_seq = 0;  ///< highest seq this member's devices acknowledged
   Seq seen_seq = 0;       ///< highest seq this member marked seen; never above delivered_seq

@@ -14,7 +14,8 @@ namespace messenger {
 class Logger {
  public:
   Logger() = default;
-  Logger(LogOptions options, std::string tag) : options_(std::move(options)), tag_(std::move(tag)) {}
+  Logger(LogOptions options, std::string tag)
+      : options_(std::move(options)), tag_(std::move(tag)) {}
 
   bool enabled(LogLevel level) const {
     return options_.sink && level >= options_.level && level != LogLevel::off;

@@ -1,0 +1,116 @@
+#include "server_config.hpp"
+
+#include <charconv>
+#include <fstream>
+
+namespace {
+
+bool parse_number(const std::string& text, unsigned long max, unsigned long& out) {
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  return ec == std::errc() && end == text.data() + text.size() && out <= max;
+}
+
+std::string trim(const std::string& text) {
+  auto begin = text.find_first_not_of(" \t\r");
+  if (begin == std::string::npos) return {};
+  auto end = text.find_last_not_of(" \t\r");
+  return text.substr(begin, end - begin + 1);
+}
+
+std::string apply(const std::string& key, const std::string& value, ServerConfig& config);
+
+std::string read_config_file(const std::string& path, ServerConfig& config) {
+  std::ifstream file(path);
+  if (!file) return "cannot read config file " + path;
+  std::string line;
+  for (int number = 1; std::getline(file, line); ++number) {
+    line = trim(line);
+    if (line.empty() || line[0] == '#') continue;
+    auto equals = line.find('=');
+    if (equals == std::string::npos) {
+      return path + ":" + std::to_string(number) + ": expected key = value";
+    }
+    auto error = apply(trim(line.substr(0, equals)), trim(line.substr(equals + 1)), config);
+    if (!error.empty()) return path + ":" + std::to_string(number) + ": " + error;
+  }
+  return {};
+}
+
+std::string apply(const std::string& key, const std::string& value, ServerConfig& config) {
+  auto& options = config.options;
+  unsigned long number = 0;
+  if (key == "host") {
+    options.host = value;
+  } else if (key == "port") {
+    if (!parse_number(value, 65535, number)) return "port must be 0 to 65535";
+    options.port = static_cast<std::uint16_t>(number);
+  } else if (key == "data-dir") {
+    options.data_dir = value;
+  } else if (key == "log-level") {
+    if (!messenger::parse_log_level(value, options.log.level)) {
+      return "log-level must be trace, debug, info, warn, error or off";
+    }
+  } else if (key == "durability") {
+    if (value == "full") {
+      options.durability = messenger::Durability::full;
+    } else if (value == "normal") {
+      options.durability = messenger::Durability::normal;
+    } else {
+      return "durability must be full or normal";
+    }
+  } else if (key == "threads") {
+    if (!parse_number(value, 256, number)) return "threads must be 0 to 256";
+    options.threads = static_cast<unsigned>(number);
+  } else if (key == "allow-origin") {
+    options.allowed_origins.push_back(value);
+  } else if (key == "web-root") {
+    options.web_root = value;
+  } else if (key == "config") {
+    return read_config_file(value, config);
+  } else {
+    return "unknown option " + key;
+  }
+  return {};
+}
+
+}  // namespace
+
+const char* const kServerUsage = R"(usage: messenger-server [options]
+
+  --host ADDRESS        address to listen on (default 127.0.0.1)
+  --port PORT           port to listen on, 0 for any free one (default 8080)
+  --data-dir DIR        folder for the SQLite database (default ./data)
+  --durability MODE     full (fsync every commit, default) or normal
+  --log-level LEVEL     trace, debug, info (default), warn, error, off
+  --threads N           network threads, 0 for one per core (default 0)
+  --allow-origin ORIGIN browser origin allowed to connect (repeatable; * for any)
+  --web-root DIR        folder of static files to serve over HTTP
+  --config FILE         read "key = value" lines with the names above
+  --help                show this
+
+Stops on SIGINT or SIGTERM: stops accepting, commits what is queued, exits 0.
+)";
+
+std::string parse_server_config(const std::vector<std::string>& args, ServerConfig& config) {
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const auto& arg = args[i];
+    if (arg == "--help" || arg == "-h") {
+      config.show_help = true;
+      return {};
+    }
+    if (arg.rfind("--", 0) != 0) return "unexpected argument " + arg;
+    std::string key = arg.substr(2);
+    std::string value;
+    if (auto equals = key.find('='); equals != std::string::npos) {
+      value = key.substr(equals + 1);
+      key = key.substr(0, equals);
+    } else if (i + 1 < args.size()) {
+      value = args[++i];
+    } else {
+      return "option " + arg + " needs a value";
+    }
+    auto error = apply(key, value, config);
+    if (!error.empty()) return error;
+  }
+  return {};
+}

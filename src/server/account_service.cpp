@@ -1,0 +1,145 @@
+#include "server/account_service.hpp"
+
+#include "server/client_session.hpp"
+#include "server/delivery.hpp"
+#include "server/server_context.hpp"
+
+namespace messenger {
+namespace {
+
+constexpr const char* kDefaultDevice = "unnamed device";
+
+bool valid_name(std::string_view name) {
+  if (name.empty()) return false;
+  for (unsigned char c : name) {
+    // Names are handles people type: no control characters, no spaces at all.
+    if (c < 0x21 || c == 0x7f) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+void AccountService::register_user(const std::shared_ptr<ClientSession>& session,
+                                   protocol::RequestId id, const protocol::Register& request) {
+  if (!valid_name(request.name)) {
+    session->fail(id, {Errc::invalid_name,
+                       "a name needs at least one character and no spaces "
+                       "or control characters"});
+    return;
+  }
+
+  context_.reads.submit([this, session, id, request](StoreReader&) {
+    auto hash = context_.crypto.hash_password(request.password);
+    if (!hash) {
+      session->fail(id, hash.error());
+      return;
+    }
+    auto token = context_.crypto.new_token();
+    auto token_hash = context_.crypto.hash_token(token);
+    auto now = ServerContext::now();
+
+    struct Outcome {
+      std::optional<Result<User>> user;
+      std::optional<Result<SessionRecord>> record;
+    };
+    auto outcome = std::make_shared<Outcome>();
+    auto device = request.device.empty() ? std::string(kDefaultDevice) : request.device;
+    context_.writes.submit({[outcome, name = request.name, hash = *hash, token_hash, device,
+                             now](WriteTransaction& txn) {
+                              outcome->user = txn.create_user(name, hash, now);
+                              if (*outcome->user) {
+                                outcome->record = txn.create_session((*outcome->user)->id,
+                                                                     token_hash, device, now);
+                              }
+                            },
+                            [this, session, id, outcome, token](const Result<void>& committed) {
+                              if (!committed) return session->fail(id, committed.error());
+                              if (!*outcome->user) return session->fail(id, outcome->user->error());
+                              if (!*outcome->record)
+                                return session->fail(id, outcome->record->error());
+                              context_.log.info("user {} registered", (*outcome->user)->id);
+                              start(session, id, **outcome->user, (*outcome->record)->id, token);
+                            }});
+  });
+}
+
+void AccountService::login(const std::shared_ptr<ClientSession>& session, protocol::RequestId id,
+                           const protocol::Login& request) {
+  context_.reads.submit([this, session, id, request](StoreReader& reader) {
+    auto credentials = reader.get_credentials(request.name);
+    // An unknown name costs as much as a wrong password, so that timing does not tell names.
+    static const std::string kDummyHash = context_.crypto.hash_password("dummy password").value();
+    bool matches = context_.crypto.verify_password(
+        credentials ? credentials->password_hash : kDummyHash, request.password);
+    if (!credentials || !matches) {
+      session->fail(id, {Errc::invalid_credentials, "wrong user name or password"});
+      return;
+    }
+    auto device = request.device.empty() ? std::string(kDefaultDevice) : request.device;
+    open_session(session, id, credentials->user, device);
+  });
+}
+
+void AccountService::open_session(const std::shared_ptr<ClientSession>& session,
+                                  protocol::RequestId id, const User& user, std::string device) {
+  auto token = context_.crypto.new_token();
+  auto token_hash = context_.crypto.hash_token(token);
+  auto record = std::make_shared<std::optional<Result<SessionRecord>>>();
+  context_.writes.submit(
+      {[record, user_id = user.id, token_hash, device = std::move(device)](WriteTransaction& txn) {
+         *record = txn.create_session(user_id, token_hash, device, ServerContext::now());
+       },
+       [this, session, id, user, record, token](const Result<void>& committed) {
+         if (!committed) return session->fail(id, committed.error());
+         if (!**record) return session->fail(id, (*record)->error());
+         start(session, id, user, (**record)->id, token);
+       }});
+}
+
+void AccountService::resume(const std::shared_ptr<ClientSession>& session, protocol::RequestId id,
+                            const protocol::Resume& request) {
+  context_.reads.submit([this, session, id, request](StoreReader& reader) {
+    auto record = reader.find_session(context_.crypto.hash_token(request.token));
+    if (!record) {
+      session->fail(id, {Errc::session_revoked, "this session has ended; log in again"});
+      return;
+    }
+    auto user = reader.get_user(record->user_id);
+    if (!user) {
+      session->fail(id, {Errc::session_revoked, "the account of this session is gone"});
+      return;
+    }
+    start(session, id, *user, record->id, {});
+  });
+}
+
+void AccountService::start(const std::shared_ptr<ClientSession>& session, protocol::RequestId id,
+                           const User& user, SessionId session_id, std::string token) {
+  session->bind({user, session_id});
+  if (token.empty()) {
+    session->reply(id, protocol::UserReply{user});
+  } else {
+    session->reply(id, protocol::SessionReply{user, std::move(token)});
+  }
+  context_.log.debug("user {} logged in from {}", user.id, session->peer());
+  delivery_.catch_up(session);
+}
+
+void AccountService::logout(const std::shared_ptr<ClientSession>& session, protocol::RequestId id) {
+  auto identity = session->identity();
+  auto deleted = std::make_shared<std::optional<Result<void>>>();
+  context_.writes.submit({[deleted, session_id = identity->session](WriteTransaction& txn) {
+                            *deleted = txn.delete_session(session_id);
+                          },
+                          [this, session, id, deleted, identity](const Result<void>& committed) {
+                            if (!committed) return session->fail(id, committed.error());
+                            session->reply(id, protocol::EmptyReply{});
+                            for (const auto& connection :
+                                 context_.registry.connections_of_session(identity->session)) {
+                              connection->close(CloseCode::auth_failed, "logged out");
+                            }
+                          }});
+}
+
+}  // namespace messenger

@@ -1,0 +1,71 @@
+#include "server/chat_service.hpp"
+
+#include "server/client_session.hpp"
+#include "server/delivery.hpp"
+#include "server/message_status.hpp"
+#include "server/server_context.hpp"
+
+namespace messenger {
+
+void ChatService::find_user(const std::shared_ptr<ClientSession>& session, protocol::RequestId id,
+                            const protocol::FindUser& request) {
+  context_.reads.submit([session, id, request](StoreReader& reader) {
+    auto user = reader.find_user_by_name(request.name);
+    if (!user) return session->fail(id, {Errc::not_found, "no user is called that"});
+    session->reply(id, protocol::UserReply{*user});
+  });
+}
+
+void ChatService::open_direct_chat(const std::shared_ptr<ClientSession>& session,
+                                   protocol::RequestId id,
+                                   const protocol::OpenDirectChat& request) {
+  UserId me = session->identity()->user.id;
+  auto opened = std::make_shared<std::optional<Result<DirectChatResult>>>();
+  context_.writes.submit({[opened, me, other = request.user_id](WriteTransaction& txn) {
+                            *opened = txn.open_direct_chat(me, other, ServerContext::now());
+                          },
+                          [this, session, id, opened](const Result<void>& committed) {
+                            if (!committed) return session->fail(id, committed.error());
+                            if (!**opened) return session->fail(id, (*opened)->error());
+                            const auto& result = ***opened;
+                            context_.directory.put(result.chat);
+                            session->reply(id, protocol::ChatReply{result.chat});
+                            if (result.created) delivery_.chat(result.chat, session.get());
+                          }});
+}
+
+void ChatService::create_group(const std::shared_ptr<ClientSession>& session,
+                               protocol::RequestId id, const protocol::CreateGroup& request) {
+  UserId me = session->identity()->user.id;
+  auto created = std::make_shared<std::optional<Result<Chat>>>();
+  context_.writes.submit(
+      {[created, me, request](WriteTransaction& txn) {
+         *created = txn.create_group_chat(me, request.title, request.members, ServerContext::now());
+       },
+       [this, session, id, created](const Result<void>& committed) {
+         if (!committed) return session->fail(id, committed.error());
+         if (!**created) return session->fail(id, (*created)->error());
+         const Chat& chat = ***created;
+         context_.directory.put(chat);
+         context_.log.debug("group {} created with {} members", chat.id, chat.members.size());
+         session->reply(id, protocol::ChatReply{chat});
+         delivery_.chat(chat, session.get());
+       }});
+}
+
+void ChatService::list_chats(const std::shared_ptr<ClientSession>& session,
+                             protocol::RequestId id) {
+  UserId me = session->identity()->user.id;
+  context_.reads.submit([session, id, me](StoreReader& reader) {
+    auto chats = reader.list_chats(me);
+    if (!chats) return session->fail(id, chats.error());
+    for (auto& summary : *chats) {
+      if (summary.last_message) {
+        summary.last_message->status = status_for(summary.chat, me, *summary.last_message);
+      }
+    }
+    session->reply(id, protocol::ChatListReply{std::move(*chats)});
+  });
+}
+
+}  // namespace messenger

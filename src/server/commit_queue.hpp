@@ -1,0 +1,53 @@
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "log/logger.hpp"
+#include "messenger/store.hpp"
+
+namespace messenger {
+
+/// The one writer of a store. Jobs queue up while a commit runs; the writer then applies all of
+/// them in one transaction and commits once (group commit), so that many small writes share
+/// one fsync. Every job learns whether its transaction committed, in submission order, on the
+/// writer thread.
+class CommitQueue {
+ public:
+  /// One unit of work. `apply` writes inside the open transaction (it is skipped when no
+  /// transaction could be opened); `finish` runs once the transaction committed, or failed with
+  /// nothing kept, and must then report the error instead of what `apply` did.
+  struct Job {
+    std::function<void(WriteTransaction&)> apply;
+    std::function<void(const Result<void>& committed)> finish;
+  };
+
+  CommitQueue(std::shared_ptr<Store> store, Logger log);
+  ~CommitQueue();
+  CommitQueue(const CommitQueue&) = delete;
+  CommitQueue& operator=(const CommitQueue&) = delete;
+
+  /// Thread-safe. After `stop`, `finish` runs at once with `shutting_down`: a job is never
+  /// dropped silently.
+  void submit(Job job);
+  /// Applies and commits everything queued, then ends the writer thread.
+  void stop();
+
+ private:
+  void run();
+  void commit_batch(std::deque<Job>& batch);
+
+  std::shared_ptr<Store> store_;
+  Logger log_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<Job> queue_;
+  bool stopping_ = false;
+  std::thread writer_;
+};
+
+}  // namespace messenger

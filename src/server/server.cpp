@@ -1,0 +1,236 @@
+#include "messenger/server.hpp"
+
+#include <asio/executor_work_guard.hpp>
+#include <asio/io_context.hpp>
+#include <filesystem>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+#include "server/client_session.hpp"
+#include "server/commit_queue.hpp"
+#include "server/read_pool.hpp"
+#include "server/server_context.hpp"
+#include "server/service_router.hpp"
+
+namespace messenger {
+namespace {
+
+constexpr const char* kDatabaseFile = "messenger.db";
+// Readers also hash passwords, which takes one core and 64 MiB each while it runs.
+constexpr unsigned kReaderThreads = 2;
+// How long a stopping server waits for its connections to finish their closing handshakes.
+constexpr auto kCloseGrace = std::chrono::seconds(3);
+
+}  // namespace
+
+class Server::Impl {
+ public:
+  Impl(ServerOptions options, asio::io_context* external)
+      : options_(std::move(options)), io_(external) {
+    if (!io_) {
+      own_io_ = std::make_unique<asio::io_context>();
+      io_ = own_io_.get();
+    }
+  }
+
+  ~Impl() { stop(); }
+
+  Result<void> start() {
+    std::lock_guard lock(lifecycle_);
+    if (started_) return Result<void>(Errc::internal, "the server is already started");
+
+    if (auto opened = open_parts(); !opened) return opened;
+    context_.reset(new ServerContext{options_.limits, Logger(options_.log, "server"), *crypto_,
+                                     *writes_, *reads_, registry_, directory_});
+    router_ = std::make_unique<ServiceRouter>(*context_);
+
+    auto port = transport_->listen(listen_options(),
+                                   [this](std::shared_ptr<Connection> c) { return accept(c); });
+    if (!port) {
+      reads_->stop();
+      writes_->stop();
+      return port.error();
+    }
+    port_ = *port;
+
+    if (own_io_) {
+      work_.emplace(asio::make_work_guard(*io_));
+      unsigned count = options_.threads ? options_.threads : std::thread::hardware_concurrency();
+      for (unsigned i = 0; i < std::max(1u, count); ++i)
+        threads_.emplace_back([this] { io_->run(); });
+    }
+    started_ = true;
+    context_->log.info("listening on {}", url_locked());
+    return {};
+  }
+
+  void stop() {
+    std::lock_guard lock(lifecycle_);
+    if (!started_ || stopped_) return;
+    stopped_ = true;
+    context_->log.info("stopping: {} connections open", open_count());
+
+    transport_->stop_listening();
+    context_->stopping = true;
+    reads_->stop();
+    writes_->stop();
+    for (auto& session : open_sessions())
+      session->close(CloseCode::going_away, "server stopping");
+    wait_for_connections();
+
+    if (own_io_) {
+      work_.reset();
+      io_->stop();
+      for (auto& thread : threads_)
+        thread.join();
+      threads_.clear();
+    }
+    context_->log.info("stopped");
+  }
+
+  std::uint16_t port() const { return port_; }
+
+  std::string url() const {
+    std::lock_guard lock(lifecycle_);
+    return url_locked();
+  }
+
+ private:
+  Result<void> open_parts() {
+    Logger store_log(options_.log, "store");
+    if (!options_.store) {
+      std::error_code ec;
+      std::filesystem::create_directories(options_.data_dir, ec);
+      if (ec) {
+        return Result<void>(Errc::storage_error,
+                            "cannot create data folder " + options_.data_dir + ": " + ec.message());
+      }
+      auto path = (std::filesystem::path(options_.data_dir) / kDatabaseFile).string();
+      auto store = open_sqlite_store({path, options_.durability});
+      if (!store) return store.error();
+      options_.store = *store;
+      store_log.info("opened {}", path);
+    }
+    if (!options_.crypto) options_.crypto = make_sodium_crypto({options_.password_cost});
+    if (!options_.transport) options_.transport = make_websocket_transport(*io_, options_.log);
+    crypto_ = options_.crypto;
+    transport_ = options_.transport;
+
+    auto reads = ReadPool::start(*options_.store, kReaderThreads, store_log);
+    if (!reads) return reads.error();
+    reads_ = std::move(*reads);
+    writes_ = std::make_unique<CommitQueue>(options_.store, store_log);
+    return {};
+  }
+
+  ListenOptions listen_options() const {
+    ListenOptions listen;
+    listen.host = options_.host;
+    listen.port = options_.port;
+    listen.allowed_origins = options_.allowed_origins;
+    listen.limits.max_message_bytes = options_.limits.max_request_bytes;
+    listen.limits.max_queued_bytes = options_.limits.max_queued_bytes;
+    listen.limits.ping_interval = options_.limits.ping_interval;
+    listen.limits.pong_timeout = options_.limits.pong_timeout;
+    listen.http = [](const HttpRequest& request) {
+      HttpResponse response;
+      if (request.target == "/healthz") {
+        response.status = 200;
+        response.body = "ok\n";
+      } else {
+        response.body = "not found\n";
+      }
+      return response;
+    };
+    return listen;
+  }
+
+  ConnectionEvents accept(const std::shared_ptr<Connection>& connection) {
+    auto session = std::make_shared<ClientSession>(*context_, *router_, connection);
+    {
+      std::lock_guard lock(sessions_mutex_);
+      open_[session.get()] = session;
+    }
+    context_->log.info("connection from {}", connection->peer());
+    ConnectionEvents events;
+    events.on_text = [session](std::string text) { session->on_text(std::move(text)); };
+    events.on_closed = [this, session](CloseCode code, std::string_view reason) {
+      session->on_closed(code, reason);
+      std::lock_guard lock(sessions_mutex_);
+      open_.erase(session.get());
+      closed_.notify_all();
+    };
+    return events;
+  }
+
+  std::vector<std::shared_ptr<ClientSession>> open_sessions() {
+    std::lock_guard lock(sessions_mutex_);
+    std::vector<std::shared_ptr<ClientSession>> sessions;
+    for (auto& [raw, session] : open_)
+      sessions.push_back(session);
+    return sessions;
+  }
+
+  std::size_t open_count() {
+    std::lock_guard lock(sessions_mutex_);
+    return open_.size();
+  }
+
+  void wait_for_connections() {
+    std::unique_lock lock(sessions_mutex_);
+    // With an embedder's io_context nobody may be running it right now: do not wait forever.
+    closed_.wait_for(lock, kCloseGrace, [this] { return open_.empty(); });
+  }
+
+  std::string url_locked() const {
+    return "ws://" + options_.host + ":" + std::to_string(port_) + "/ws";
+  }
+
+  ServerOptions options_;
+  std::unique_ptr<asio::io_context> own_io_;
+  asio::io_context* io_;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_;
+  std::vector<std::thread> threads_;
+
+  std::shared_ptr<Crypto> crypto_;
+  std::shared_ptr<Transport> transport_;
+  std::unique_ptr<ReadPool> reads_;
+  std::unique_ptr<CommitQueue> writes_;
+  SessionRegistry registry_;
+  MemberDirectory directory_;
+  std::unique_ptr<ServerContext> context_;
+  std::unique_ptr<ServiceRouter> router_;
+
+  mutable std::mutex lifecycle_;
+  bool started_ = false;
+  bool stopped_ = false;
+  std::uint16_t port_ = 0;
+
+  std::mutex sessions_mutex_;
+  std::condition_variable closed_;
+  std::unordered_map<ClientSession*, std::shared_ptr<ClientSession>> open_;
+};
+
+Server::Server(ServerOptions options)
+    : impl_(std::make_unique<Impl>(std::move(options), nullptr)) {}
+
+Server::Server(ServerOptions options, asio::io_context& io)
+    : impl_(std::make_unique<Impl>(std::move(options), &io)) {}
+
+Server::~Server() = default;
+
+Result<void> Server::start() {
+  return impl_->start();
+}
+void Server::stop() {
+  impl_->stop();
+}
+std::uint16_t Server::port() const {
+  return impl_->port();
+}
+std::string Server::url() const {
+  return impl_->url();
+}
+
+}  // namespace messenger

@@ -1,0 +1,33 @@
+#pragma once
+
+#include <atomic>
+#include <chrono>
+
+#include "log/logger.hpp"
+#include "messenger/crypto.hpp"
+#include "messenger/limits.hpp"
+#include "server/commit_queue.hpp"
+#include "server/member_directory.hpp"
+#include "server/read_pool.hpp"
+#include "server/session_registry.hpp"
+
+namespace messenger {
+
+/// What the parts of a running server share. Owned by the server; outlives every session.
+struct ServerContext {
+  Limits limits;
+  Logger log;
+  Crypto& crypto;
+  CommitQueue& writes;
+  ReadPool& reads;
+  SessionRegistry& registry;
+  MemberDirectory& directory;
+  std::atomic<bool> stopping{false};
+
+  static Timestamp now() {
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+  }
+};
+
+}  // namespace messenger

@@ -1,0 +1,160 @@
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "server/commit_queue.hpp"
+
+using namespace messenger;
+
+namespace {
+
+/// A store whose commits can be held until the test lets them go, counting transactions.
+class GatedStore final : public Store {
+ public:
+  class Transaction final : public WriteTransaction {
+   public:
+    Transaction(GatedStore& store, std::unique_ptr<WriteTransaction> inner)
+        : store_(store), inner_(std::move(inner)) {}
+    Result<User> create_user(std::string_view name, std::string_view hash, Timestamp now) override {
+      return inner_->create_user(name, hash, now);
+    }
+    Result<SessionRecord> create_session(UserId user, std::string_view token_hash,
+                                         std::string_view device, Timestamp now) override {
+      return inner_->create_session(user, token_hash, device, now);
+    }
+    Result<void> delete_session(SessionId session) override {
+      return inner_->delete_session(session);
+    }
+    Result<std::vector<SessionId>> delete_sessions_of_user(UserId user) override {
+      return inner_->delete_sessions_of_user(user);
+    }
+    Result<DirectChatResult> open_direct_chat(UserId a, UserId b, Timestamp now) override {
+      return inner_->open_direct_chat(a, b, now);
+    }
+    Result<Chat> create_group_chat(UserId creator, std::string_view title,
+                                   std::span<const UserId> members, Timestamp now) override {
+      return inner_->create_group_chat(creator, title, members, now);
+    }
+    Result<AppendResult> append_message(const NewMessage& message) override {
+      return inner_->append_message(message);
+    }
+    Result<WatermarkResult> advance_watermarks(ChatId chat, UserId user,
+                                               std::optional<Seq> delivered,
+                                               std::optional<Seq> seen) override {
+      return inner_->advance_watermarks(chat, user, delivered, seen);
+    }
+    Result<void> commit() override {
+      store_.wait_for_gate();
+      ++store_.commits;
+      if (store_.fail_commits) return Result<void>(Errc::storage_error, "disk on fire");
+      return inner_->commit();
+    }
+
+   private:
+    GatedStore& store_;
+    std::unique_ptr<WriteTransaction> inner_;
+  };
+
+  Result<std::unique_ptr<WriteTransaction>> begin_write() override {
+    auto inner = memory_->begin_write();
+    if (!inner) return inner.error();
+    return std::unique_ptr<WriteTransaction>(new Transaction(*this, std::move(*inner)));
+  }
+  Result<std::unique_ptr<StoreReader>> open_reader() override { return memory_->open_reader(); }
+
+  void close_gate() {
+    std::lock_guard lock(mutex_);
+    open_ = false;
+  }
+  void open_gate() {
+    std::lock_guard lock(mutex_);
+    open_ = true;
+    changed_.notify_all();
+  }
+  void wait_for_gate() {
+    std::unique_lock lock(mutex_);
+    waiting_ = true;
+    changed_.notify_all();
+    changed_.wait(lock, [this] { return open_; });
+    waiting_ = false;
+  }
+  void wait_until_commit_waits() {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [this] { return waiting_; });
+  }
+
+  std::atomic<int> commits{0};
+  std::atomic<bool> fail_commits{false};
+
+ private:
+  std::shared_ptr<Store> memory_ = open_memory_store();
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  bool open_ = true;
+  bool waiting_ = false;
+};
+
+CommitQueue::Job create_user_job(std::string name, std::atomic<int>& committed,
+                                 std::atomic<int>& failed) {
+  return {[name](WriteTransaction& txn) { (void)txn.create_user(name, "hash", 1); },
+          [&committed, &failed](const Result<void>& result) {
+            if (result) {
+              ++committed;
+            } else {
+              ++failed;
+            }
+          }};
+}
+
+}  // namespace
+
+TEST_CASE("jobs that queue while a commit runs share the next commit") {
+  auto store = std::make_shared<GatedStore>();
+  std::atomic<int> committed = 0, failed = 0;
+  {
+    CommitQueue queue(store, Logger());
+    store->close_gate();
+    queue.submit(create_user_job("first", committed, failed));
+    store->wait_until_commit_waits();
+    for (int i = 0; i < 50; ++i) {
+      queue.submit(create_user_job("user" + std::to_string(i), committed, failed));
+    }
+    store->open_gate();
+    queue.stop();
+  }
+  CHECK(committed == 51);
+  CHECK(failed == 0);
+  CHECK(store->commits == 2);
+}
+
+TEST_CASE("a failed commit fails every job it held, and nothing is kept") {
+  auto store = std::make_shared<GatedStore>();
+  store->fail_commits = true;
+  std::atomic<int> committed = 0, failed = 0;
+  {
+    CommitQueue queue(store, Logger());
+    for (int i = 0; i < 10; ++i) {
+      queue.submit(create_user_job("user" + std::to_string(i), committed, failed));
+    }
+    queue.stop();
+  }
+  CHECK(committed == 0);
+  CHECK(failed == 10);
+  auto reader = store->open_reader();
+  REQUIRE(reader.ok());
+  CHECK((*reader)->find_user_by_name("user0").code() == Errc::not_found);
+}
+
+TEST_CASE("a job submitted after stop is answered with shutting_down") {
+  auto store = std::make_shared<GatedStore>();
+  CommitQueue queue(store, Logger());
+  queue.stop();
+  std::optional<Errc> answer;
+  queue.submit({[](WriteTransaction&) { FAIL("applied after stop"); },
+                [&answer](const Result<void>& result) { answer = result.code(); }});
+  CHECK(answer == Errc::shutting_down);
+}
