@@ -37,13 +37,16 @@ class ServerFrame {
   /// Errors: protocol_error (not JSON, or neither a reply nor an event).
   static Result<ServerFrame> parse(std::string_view text);
 
-  bool is_event() const { return !id_.has_value(); }
-  /// The request id this reply answers; empty for events.
+  /// An error reply to a request whose id was unreadable has no id either, but is no event.
+  bool is_event() const { return !id_.has_value() && !error_.has_value(); }
+  /// The request id this reply answers; empty for events and for error replies to requests
+  /// whose id was unreadable.
   std::optional<RequestId> id() const { return id_; }
   /// Set when the reply is an error reply.
   const std::optional<Error>& error() const { return error_; }
 
-  /// Errors: protocol_error when the frame is not that kind of reply or event.
+  /// Errors: on an error reply, the error it carries; otherwise protocol_error when the frame
+  /// is not that kind of reply or event.
   Result<HelloReply> as_hello() const;
   Result<SessionReply> as_session() const;
   Result<UserReply> as_user() const;
