@@ -171,8 +171,10 @@ class Client::Impl {
   void set_event_handler(std::function<void(const ClientEvent&)> handler) {
     std::lock_guard lock(mutex_);
     handler_ = std::move(handler);
-    // Events that queued up before the handler came go to it, in order, on the network thread.
-    if (handler_ && !events_.empty()) {
+    // Events that queued up before the handler came go to it first, in order, on the network
+    // thread; events arriving meanwhile queue behind them.
+    if (handler_ && !events_.empty() && !draining_) {
+      draining_ = true;
       asio::post(io_, [this] { drain_to_handler(); });
     }
   }
@@ -199,6 +201,12 @@ class Client::Impl {
       return;
     }
     if (!frame->is_event()) {
+      if (!frame->id()) {
+        // The server could not read a request's id; that request ends with a timeout.
+        log_.warn("the server refused a request it could not read: {}",
+                  frame->error() ? frame->error()->message : "no reason given");
+        return;
+      }
       table_.complete(*frame->id(), std::move(*frame));
       return;
     }
@@ -289,7 +297,7 @@ class Client::Impl {
     std::function<void(const ClientEvent&)> handler;
     {
       std::lock_guard lock(mutex_);
-      if (!handler_) {
+      if (!handler_ || draining_) {
         events_.push_back(std::move(event));
         events_changed_.notify_one();
         return;
@@ -305,7 +313,10 @@ class Client::Impl {
       ClientEvent event;
       {
         std::lock_guard lock(mutex_);
-        if (!handler_ || events_.empty()) return;
+        if (!handler_ || events_.empty()) {
+          draining_ = false;
+          return;
+        }
         handler = handler_;
         event = std::move(events_.front());
         events_.pop_front();
@@ -330,6 +341,7 @@ class Client::Impl {
   std::optional<User> user_;
   std::deque<ClientEvent> events_;
   std::function<void(const ClientEvent&)> handler_;
+  bool draining_ = false;  // queued events are on their way to the handler
 
   // Touched on the network thread only.
   std::map<ChatId, Seq> pending_acks_;
