@@ -35,7 +35,7 @@ struct NewMessage {
 
 struct AppendResult {
   Message message;         ///< the stored message (the first one, for a duplicate)
-  bool duplicate = false;  ///< true when (sender, client_msg_id) was already stored
+  bool duplicate = false;  ///< true when the chat already held (sender, client_msg_id)
 };
 
 struct DirectChatResult {
@@ -72,7 +72,9 @@ class WriteTransaction {
  public:
   virtual ~WriteTransaction() = default;
 
-  /// Errors: name_taken.
+  /// Names are unique regardless of ASCII letter case and are kept as given.
+  /// LIMITATION: letters outside ASCII are compared exactly ("É" and "é" are two names), as
+  /// SQLite's NOCASE does. Errors: name_taken.
   virtual Result<User> create_user(std::string_view name, std::string_view password_hash,
                                    Timestamp now) = 0;
   virtual Result<SessionRecord> create_session(UserId user, std::string_view token_hash,
@@ -91,8 +93,9 @@ class WriteTransaction {
                                          std::span<const UserId> members, Timestamp now) = 0;
 
   /// Stores a message with the chat's next seq, and moves the sender's own watermarks to it.
-  /// A second message with the same (sender, client_msg_id) stores nothing and returns the
-  /// first. Errors: not_a_member, not_found (no such chat).
+  /// A second message with the same (sender, client_msg_id) in the same chat stores nothing and
+  /// returns the first; in another chat it is a separate message. An empty client_msg_id is no
+  /// key: such messages are always stored. Errors: not_a_member, not_found (no such chat).
   virtual Result<AppendResult> append_message(const NewMessage& message) = 0;
 
   /// Moves a member's watermarks forward, never back; values above the chat's last seq are
@@ -113,7 +116,7 @@ class StoreReader {
 
   /// Errors: not_found.
   virtual Result<User> get_user(UserId user) = 0;
-  /// Errors: not_found.
+  /// Matches regardless of ASCII letter case. Errors: not_found.
   virtual Result<User> find_user_by_name(std::string_view name) = 0;
   /// Errors: not_found.
   virtual Result<Credentials> get_credentials(std::string_view name) = 0;
@@ -135,6 +138,7 @@ class StoreReader {
 class Store {
  public:
   virtual ~Store() = default;
+  /// Errors: storage_error; internal while another write transaction is still open.
   virtual Result<std::unique_ptr<WriteTransaction>> begin_write() = 0;
   virtual Result<std::unique_ptr<StoreReader>> open_reader() = 0;
 };

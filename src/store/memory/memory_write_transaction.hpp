@@ -1,0 +1,48 @@
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "messenger/store.hpp"
+#include "store/memory/memory_state.hpp"
+
+namespace messenger {
+
+/// A write transaction on a memory store. Each operation checks everything first and then
+/// changes the working state in one step, so a failing one changes nothing. Destroying the
+/// transaction before `commit` puts the working state back to the committed one.
+class MemoryWriteTransaction final : public WriteTransaction {
+ public:
+  /// Takes shared state whose `writing` the caller has set; hands it back when destroyed.
+  explicit MemoryWriteTransaction(std::shared_ptr<MemoryShared> shared);
+  ~MemoryWriteTransaction() override;
+  MemoryWriteTransaction(const MemoryWriteTransaction&) = delete;
+  MemoryWriteTransaction& operator=(const MemoryWriteTransaction&) = delete;
+
+  Result<User> create_user(std::string_view name, std::string_view password_hash,
+                           Timestamp now) override;
+  Result<SessionRecord> create_session(UserId user, std::string_view token_hash,
+                                       std::string_view device, Timestamp now) override;
+  Result<void> delete_session(SessionId session) override;
+  Result<std::vector<SessionId>> delete_sessions_of_user(UserId user) override;
+  Result<DirectChatResult> open_direct_chat(UserId a, UserId b, Timestamp now) override;
+  Result<Chat> create_group_chat(UserId creator, std::string_view title,
+                                 std::span<const UserId> members, Timestamp now) override;
+  Result<AppendResult> append_message(const NewMessage& message) override;
+  Result<WatermarkResult> advance_watermarks(ChatId chat, UserId user, std::optional<Seq> delivered,
+                                             std::optional<Seq> seen) override;
+  Result<void> commit() override;
+
+ private:
+  void apply(MemoryChange change);
+  Chat add_chat(Chat chat, Timestamp now);
+  Result<void> check_users_exist(const std::vector<UserId>& users) const;
+  ChatMember new_member(UserId user, MemberRole role) const;
+
+  std::shared_ptr<MemoryShared> shared_;
+  MemoryState& working_;
+  std::vector<MemoryChange> pending_;
+  bool committed_ = false;
+};
+
+}  // namespace messenger

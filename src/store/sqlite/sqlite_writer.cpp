@@ -1,0 +1,94 @@
+#include "store/sqlite/sqlite_writer.hpp"
+
+#include <fmt/format.h>
+#include <sqlite3.h>
+
+#include "store/sqlite/schema.hpp"
+#include "store/sqlite/sqlite_connection.hpp"
+
+namespace messenger {
+
+Result<std::unique_ptr<SqliteWriter>> SqliteWriter::open(const SqliteStoreOptions& options) {
+  try {
+    SQLite::Database db = open_writer_connection(options);
+    if (auto migrated = migrate_schema(db); !migrated) return migrated.error();
+    return std::make_unique<SqliteWriter>(std::move(db));
+  } catch (const SQLite::Exception& failure) {
+    return storage_error(fmt::format("opening '{}'", options.path), failure);
+  }
+}
+
+SqliteWriter::SqliteWriter(SQLite::Database connection)
+    : readers(std::make_shared<ReaderGate>()),
+      db(std::move(connection)),
+      begin(db, "BEGIN IMMEDIATE"),
+      commit(db, "COMMIT"),
+      rollback(db, "ROLLBACK"),
+      savepoint(db, "SAVEPOINT operation"),
+      release_savepoint(db, "RELEASE operation"),
+      rollback_to_savepoint(db, "ROLLBACK TO operation"),
+      insert_user(db,
+                  "INSERT INTO users (name, password_hash, created_at) VALUES (?, ?, ?)"
+                  " ON CONFLICT (name) DO NOTHING"),
+      user_name(db, "SELECT name FROM users WHERE id = ?"),
+      insert_session(db,
+                     "INSERT INTO sessions (user_id, token_hash, device, created_at)"
+                     " VALUES (?, ?, ?, ?)"),
+      delete_session(db, "DELETE FROM sessions WHERE id = ?"),
+      delete_sessions_of_user(db, "DELETE FROM sessions WHERE user_id = ? RETURNING id"),
+      find_direct_chat(db, "SELECT id FROM chats WHERE direct_key = ?"),
+      insert_chat(db,
+                  "INSERT INTO chats (kind, title, created_at, last_activity, direct_key)"
+                  " VALUES (?, ?, ?, ?, ?)"),
+      insert_member(db,
+                    "INSERT INTO chat_members (chat_id, user_id, role, joined_at)"
+                    " VALUES (?, ?, ?, ?)"),
+      chats(db),
+      append_target(db,
+                    "SELECT c.last_seq, EXISTS (SELECT 1 FROM chat_members"
+                    " WHERE chat_id = c.id AND user_id = ?) FROM chats AS c WHERE c.id = ?"),
+      insert_message(db,
+                     "INSERT INTO messages (chat_id, seq, sender_id, client_msg_id, text,"
+                     " created_at) VALUES (?, ?, ?, ?, ?, ?)"
+                     " ON CONFLICT (chat_id, sender_id, client_msg_id) DO NOTHING"),
+      find_message_by_client_id(db, fmt::format("SELECT {} FROM messages AS m WHERE m.chat_id = ?"
+                                                " AND m.sender_id = ? AND m.client_msg_id = ?",
+                                                kMessageColumns)),
+      update_chat_after_append(db,
+                               "UPDATE chats SET last_seq = ?, last_activity ="
+                               " max(last_activity, ?) WHERE id = ?"),
+      member_watermarks(db, fmt::format("SELECT {}, c.last_seq FROM chat_members AS cm {}"
+                                        " JOIN chats AS c ON c.id = cm.chat_id"
+                                        " WHERE cm.chat_id = ? AND cm.user_id = ?",
+                                        kMemberColumns, kMemberNameJoin)),
+      set_watermarks(db,
+                     "UPDATE chat_members SET delivered_seq = ?, seen_seq = ?"
+                     " WHERE chat_id = ? AND user_id = ?") {
+  // Replaces SQLite's automatic checkpoints, which are passive: they cannot restart the WAL
+  // while reads keep overlapping, and under a steady read load the WAL then grows without end.
+  sqlite3_wal_hook(db.getHandle(), &SqliteWriter::record_wal_pages, this);
+}
+
+int SqliteWriter::record_wal_pages(void* writer, sqlite3*, const char*, int pages) {
+  static_cast<SqliteWriter*>(writer)->wal_pages = pages;
+  return SQLITE_OK;
+}
+
+void SqliteWriter::checkpoint_if_due() noexcept {
+  if (wal_pages < kWalCheckpointPages) return;
+  sqlite3* handle = db.getHandle();
+  // A passive pass copies what it can without waiting, so that readers are held back below
+  // only briefly.
+  sqlite3_wal_checkpoint_v2(handle, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+
+  // RESTART copies the rest and waits (up to the busy timeout) until no reader needs the WAL's
+  // frames, so that the next commit writes from the WAL's start again. The gate keeps this
+  // store's readers out meanwhile; readers in other processes can only make it wait.
+  int done = SQLITE_BUSY;
+  readers->run_alone([&] {
+    done = sqlite3_wal_checkpoint_v2(handle, nullptr, SQLITE_CHECKPOINT_RESTART, nullptr, nullptr);
+  });
+  if (done == SQLITE_OK) wal_pages = 0;
+}
+
+}  // namespace messenger

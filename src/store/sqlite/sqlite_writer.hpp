@@ -1,0 +1,68 @@
+#pragma once
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+
+#include "messenger/result.hpp"
+#include "messenger/store.hpp"
+#include "store/sqlite/reader_gate.hpp"
+#include "store/sqlite/sqlite_rows.hpp"
+
+namespace messenger {
+
+/// The store's one read-write connection and the statements every write transaction reuses,
+/// prepared once: they are the hot path of sending and receipts. One transaction at a time
+/// holds it (`in_use`).
+struct SqliteWriter {
+  /// Opens the connection and brings the schema up to date. Errors: storage_error.
+  static Result<std::unique_ptr<SqliteWriter>> open(const SqliteStoreOptions& options);
+
+  /// Throws SQLite::Exception.
+  explicit SqliteWriter(SQLite::Database connection);
+
+  /// Shared with every reader of the store, so that checkpoints can keep them out.
+  std::shared_ptr<ReaderGate> readers;
+
+  // The connection goes before the statements so that it is closed after every one of them.
+  SQLite::Database db;
+
+  SQLite::Statement begin;
+  SQLite::Statement commit;
+  SQLite::Statement rollback;
+  SQLite::Statement savepoint;
+  SQLite::Statement release_savepoint;
+  SQLite::Statement rollback_to_savepoint;
+
+  SQLite::Statement insert_user;
+  SQLite::Statement user_name;
+  SQLite::Statement insert_session;
+  SQLite::Statement delete_session;
+  SQLite::Statement delete_sessions_of_user;
+
+  SQLite::Statement find_direct_chat;
+  SQLite::Statement insert_chat;
+  SQLite::Statement insert_member;
+  ChatLoader chats;
+
+  SQLite::Statement append_target;
+  SQLite::Statement insert_message;
+  SQLite::Statement find_message_by_client_id;
+  SQLite::Statement update_chat_after_append;
+  SQLite::Statement member_watermarks;
+  SQLite::Statement set_watermarks;
+
+  /// After a commit: when the WAL has grown past `kWalCheckpointPages`, copies it into the
+  /// database and has the next commit start it over. Failing (readers of old snapshots still
+  /// busy after the busy timeout) only delays that to a later commit.
+  void checkpoint_if_due() noexcept;
+  static int record_wal_pages(void* writer, sqlite3* db, const char* name, int pages);
+
+  std::atomic<bool> in_use{false};
+  int wal_pages = 0;  ///< pages in the WAL after the last commit, as SQLite reports them
+};
+
+}  // namespace messenger
