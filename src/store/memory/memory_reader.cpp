@@ -45,6 +45,72 @@ std::vector<Message> page_of(const std::vector<Message>& messages, const History
   return page;
 }
 
+// Calls `take` for the entries of `entries` (in cursor order) in (after, through], at most
+// `limit`.
+template <typename Entries, typename Take>
+void visit(const Entries& entries, Cursor after, Cursor through, std::size_t limit, Take&& take) {
+  auto entry = std::upper_bound(entries.begin(), entries.end(), after,
+                                [](Cursor cursor, const auto& e) { return cursor < e.cursor; });
+  for (; entry != entries.end() && entry->cursor <= through && limit > 0; ++entry, --limit) {
+    take(*entry);
+  }
+}
+
+/// Reads the stream from a state's chats and users, under the store's mutex.
+class MemoryStreamReader final : public StreamSourceReader {
+ public:
+  explicit MemoryStreamReader(const MemoryState& state) : state_(state) {}
+
+  std::optional<Cursor> next(const StreamSource& source, Cursor after, Cursor through) override {
+    std::optional<Cursor> found;
+    auto take = [&](const auto& entry) { found = entry.cursor; };
+    if (source.kind == StreamSource::Kind::addressed) {
+      visit(state_.users.at(source.addressee).chat_updates, after, through, 1, take);
+    } else {
+      visit(state_.chats.at(source.chat_id).updates, after, through, 1, take);
+    }
+    return found;
+  }
+
+  void read(const StreamSource& source, Cursor after, Cursor through, std::size_t limit,
+            std::vector<Update>& out) override {
+    if (source.kind == StreamSource::Kind::addressed) {
+      visit(state_.users.at(source.addressee).chat_updates, after, through, limit,
+            [&](const MemoryChatUpdate& entry) {
+              const Chat& chat = state_.chats.at(entry.chat_id).chat;
+              out.push_back({.cursor = entry.cursor,
+                             .kind = UpdateKind::chat,
+                             .chat_id = chat.id,
+                             .chat = chat});
+            });
+      return;
+    }
+    const MemoryChat& chat = state_.chats.at(source.chat_id);
+    visit(chat.updates, after, through, limit,
+          [&](const MemoryUpdate& entry) { out.push_back(to_update(chat, entry)); });
+  }
+
+ private:
+  Update to_update(const MemoryChat& chat, const MemoryUpdate& entry) const {
+    Update update{.cursor = entry.cursor, .kind = entry.kind, .chat_id = chat.chat.id};
+    if (entry.kind == UpdateKind::message) {
+      update.message = chat.messages.at(static_cast<std::size_t>(entry.seq - 1));
+    } else if (entry.kind == UpdateKind::chat) {
+      update.chat = chat.chat;
+    } else {
+      const ChatMember* now = chat.find_member(entry.member_id);
+      update.member = ChatMember{.user_id = entry.member_id,
+                                 .name = state_.users.at(entry.member_id).user.name,
+                                 .role = now ? now->role : MemberRole::member,
+                                 .delivered_seq = entry.delivered_seq,
+                                 .seen_seq = entry.seen_seq};
+    }
+    return update;
+  }
+
+  const MemoryState& state_;
+};
+
 }  // namespace
 
 MemoryReader::MemoryReader(std::shared_ptr<MemoryShared> shared)
@@ -119,6 +185,38 @@ Result<std::vector<Message>> MemoryReader::history(const HistoryQuery& query) {
   auto found = state_.chats.find(query.chat_id);
   if (found == state_.chats.end()) return std::vector<Message>{};
   return page_of(found->second.messages, query);
+}
+
+Result<UpdatePage> MemoryReader::updates_since(UserId user, Cursor after, std::size_t limit) {
+  std::lock_guard lock(shared_->mutex);
+  Cursor newest = state_.next_cursor - 1;
+  if (auto valid = check_stream_cursor(after, newest, state_.pruned_through); !valid) {
+    return valid.error();
+  }
+  std::vector<StreamSource> sources;
+  if (auto found = state_.users.find(user); found != state_.users.end()) {
+    sources.push_back({.kind = StreamSource::Kind::addressed, .addressee = user});
+    for (const MemoryMembership& membership : found->second.memberships) {
+      if (membership.last <= after) continue;
+      sources.push_back(
+          {.chat_id = membership.chat_id, .first = membership.first, .last = membership.last});
+    }
+  }
+  MemoryStreamReader reader(state_);
+  return read_stream_page(sources, after, limit, newest, reader);
+}
+
+Result<std::vector<UserId>> MemoryReader::contacts(UserId user) {
+  std::lock_guard lock(shared_->mutex);
+  std::set<UserId> users;
+  if (auto chats = state_.chats_of_user.find(user); chats != state_.chats_of_user.end()) {
+    for (ChatId id : chats->second) {
+      for (const ChatMember& member : state_.chats.at(id).chat.members) {
+        if (member.user_id != user) users.insert(member.user_id);
+      }
+    }
+  }
+  return std::vector<UserId>(users.begin(), users.end());
 }
 
 }  // namespace messenger

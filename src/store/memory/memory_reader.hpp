@@ -19,6 +19,8 @@ class MemoryReader final : public StoreReader {
   Result<Chat> get_chat(ChatId chat) override;
   Result<std::vector<ChatSummary>> list_chats(UserId user) override;
   Result<std::vector<Message>> history(const HistoryQuery& query) override;
+  Result<UpdatePage> updates_since(UserId user, Cursor after, std::size_t limit) override;
+  Result<std::vector<UserId>> contacts(UserId user) override;
 
  private:
   const MemoryUser* find_by_name(std::string_view name) const;

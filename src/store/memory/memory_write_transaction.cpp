@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "store/chat_rules.hpp"
 #include "store/watermarks.hpp"
 
 namespace messenger {
@@ -20,6 +21,20 @@ Error finished_error() {
 
 Error not_a_member(UserId user, ChatId chat) {
   return Error{Errc::not_a_member, fmt::format("user {} is not a member of chat {}", user, chat)};
+}
+
+void hand_over_ownership(MemoryState& state, ChatId chat) {
+  std::vector<OwnerCandidate> candidates;
+  for (const ChatMember& member : state.chats.at(chat).chat.members) {
+    Cursor since = 0;
+    for (const MemoryMembership& membership : state.users.at(member.user_id).memberships) {
+      if (membership.chat_id == chat && membership.last == kOpenEnd) since = membership.first;
+    }
+    candidates.push_back({.user_id = member.user_id, .role = member.role, .member_since = since});
+  }
+  if (std::optional<UserId> owner = next_owner(candidates)) {
+    state.chats.at(chat).find_member(*owner)->role = MemberRole::owner;
+  }
 }
 
 }  // namespace
@@ -126,23 +141,37 @@ ChatMember MemoryWriteTransaction::new_member(UserId user, MemberRole role) cons
   return ChatMember{.user_id = user, .name = working_.users.at(user).user.name, .role = role};
 }
 
+const Chat* MemoryWriteTransaction::find_chat(ChatId chat) const {
+  auto found = working_.chats.find(chat);
+  return found == working_.chats.end() ? nullptr : &found->second.chat;
+}
+
 // `chat.members` holds the members, ordered by user id, each with its role.
-Chat MemoryWriteTransaction::add_chat(Chat chat, Timestamp now) {
+std::pair<Chat, Cursor> MemoryWriteTransaction::add_chat(Chat chat, Timestamp now) {
   chat.id = working_.next_chat_id;
   chat.created_at = now;
   apply([chat, now](MemoryState& state) {
     MemoryChat& stored = state.chats[chat.id];
     stored.chat = chat;
+    stored.chat.members.clear();
     stored.last_activity = now;
-    for (const ChatMember& member : chat.members) {
-      state.chats_of_user[member.user_id].insert(chat.id);
-    }
     if (chat.kind == ChatKind::direct) {
       state.direct_chats[{chat.members.front().user_id, chat.members.back().user_id}] = chat.id;
     }
     state.next_chat_id = chat.id + 1;
+    Cursor cursor = add_chat_update(state, chat.id, std::nullopt);
+    for (const ChatMember& member : chat.members) {
+      start_membership(state, chat.id, member, cursor);
+    }
   });
-  return chat;
+  return {chat, working_.chats.at(chat.id).updates.back().cursor};
+}
+
+Result<void> MemoryWriteTransaction::set_last_seen(UserId user, Timestamp when) {
+  if (committed_) return finished_error();
+  if (!working_.users.contains(user)) return no_user(user);
+  apply([user, when](MemoryState& state) { state.users.at(user).user.last_seen = when; });
+  return {};
 }
 
 Result<DirectChatResult> MemoryWriteTransaction::open_direct_chat(UserId a, UserId b,
@@ -160,12 +189,13 @@ Result<DirectChatResult> MemoryWriteTransaction::open_direct_chat(UserId a, User
   for (UserId user : users) {
     chat.members.push_back(new_member(user, MemberRole::member));
   }
-  return DirectChatResult{add_chat(std::move(chat), now), true};
+  auto [stored, cursor] = add_chat(std::move(chat), now);
+  return DirectChatResult{std::move(stored), true, cursor};
 }
 
-Result<Chat> MemoryWriteTransaction::create_group_chat(UserId creator, std::string_view title,
-                                                       std::span<const UserId> members,
-                                                       Timestamp now) {
+Result<ChatChange> MemoryWriteTransaction::create_group_chat(UserId creator, std::string_view title,
+                                                             std::span<const UserId> members,
+                                                             Timestamp now) {
   if (committed_) return finished_error();
   std::vector<UserId> users(members.begin(), members.end());
   users.push_back(creator);
@@ -178,7 +208,129 @@ Result<Chat> MemoryWriteTransaction::create_group_chat(UserId creator, std::stri
     MemberRole role = user == creator ? MemberRole::owner : MemberRole::member;
     chat.members.push_back(new_member(user, role));
   }
-  return add_chat(std::move(chat), now);
+  auto [stored, cursor] = add_chat(std::move(chat), now);
+  return ChatChange{.chat = std::move(stored),
+                    .added = users,
+                    .added_cursors = std::vector<Cursor>(users.size(), cursor),
+                    .notify = users};
+}
+
+ChatChange MemoryWriteTransaction::finish_change(ChatId chat, std::size_t records,
+                                                 std::optional<UserId> gone) const {
+  const MemoryChat& stored = working_.chats.at(chat);
+  ChatChange change{.chat = stored.chat};
+  change.messages.assign(stored.messages.end() - static_cast<std::ptrdiff_t>(records),
+                         stored.messages.end());
+  if (records > 0) change.notify = users_to_notify(stored.chat, gone);
+  return change;
+}
+
+Result<ChatChange> MemoryWriteTransaction::add_members(ChatId chat, UserId by,
+                                                       std::span<const UserId> users,
+                                                       Timestamp now) {
+  if (committed_) return finished_error();
+  const Chat* target = find_chat(chat);
+  if (auto allowed = check_group_change(target, chat, by, ChangeRight::admin); !allowed) {
+    return allowed.error();
+  }
+  std::vector<UserId> joining = users_to_add(*target, users);
+  if (auto exist = check_users_exist(joining); !exist) return exist.error();
+  if (joining.empty()) return ChatChange{.chat = *target};
+
+  // Those who join together all read the records of their joining; the records before them
+  // count as read.
+  std::vector<ChatMember> members;
+  for (UserId user : joining) {
+    members.push_back(new_member(user, MemberRole::member));
+  }
+  apply([chat, by, now, members](MemoryState& state) {
+    Seq before = state.chats.at(chat).chat.last_seq;
+    Cursor first = 0;
+    for (const ChatMember& member : members) {
+      Message record{.chat_id = chat,
+                     .sender_id = by,
+                     .created_at = now,
+                     .kind = MessageKind::member_added,
+                     .subject_id = member.user_id};
+      Cursor cursor = store_message(state, std::move(record)).id;
+      if (first == 0) first = cursor;
+    }
+    for (ChatMember member : members) {
+      member.delivered_seq = member.seen_seq = before;
+      start_membership(state, chat, member, first);
+      add_chat_update(state, chat, member.user_id);
+    }
+  });
+
+  ChatChange change = finish_change(chat, joining.size());
+  for (UserId user : joining) {
+    change.added_cursors.push_back(working_.users.at(user).chat_updates.back().cursor);
+  }
+  change.added = std::move(joining);
+  return change;
+}
+
+Result<ChatChange> MemoryWriteTransaction::remove_member(ChatId chat, UserId by, UserId user,
+                                                         Timestamp now) {
+  if (committed_) return finished_error();
+  const Chat* target = find_chat(chat);
+  if (auto allowed = check_group_change(target, chat, by, ChangeRight::admin); !allowed) {
+    return allowed.error();
+  }
+  if (auto removable = check_removable(*target, user); !removable) return removable.error();
+
+  apply([chat, by, user, now](MemoryState& state) {
+    Message record{.chat_id = chat,
+                   .sender_id = by,
+                   .created_at = now,
+                   .kind = MessageKind::member_removed,
+                   .subject_id = user};
+    Cursor cursor = store_message(state, std::move(record)).id;
+    end_membership(state, chat, user, cursor);
+  });
+  return finish_change(chat, 1, user);
+}
+
+Result<ChatChange> MemoryWriteTransaction::leave_chat(ChatId chat, UserId user, Timestamp now) {
+  if (committed_) return finished_error();
+  const Chat* target = find_chat(chat);
+  if (auto allowed = check_group_change(target, chat, user, ChangeRight::member); !allowed) {
+    return allowed.error();
+  }
+  bool owner = find_chat_member(*target, user)->role == MemberRole::owner;
+
+  apply([chat, user, now, owner](MemoryState& state) {
+    Message record{.chat_id = chat,
+                   .sender_id = user,
+                   .created_at = now,
+                   .kind = MessageKind::member_left,
+                   .subject_id = user};
+    Cursor cursor = store_message(state, std::move(record)).id;
+    end_membership(state, chat, user, cursor);
+    if (owner) hand_over_ownership(state, chat);
+  });
+  return finish_change(chat, 1, user);
+}
+
+Result<ChatChange> MemoryWriteTransaction::rename_chat(ChatId chat, UserId by,
+                                                       std::string_view title, Timestamp now) {
+  if (committed_) return finished_error();
+  const Chat* target = find_chat(chat);
+  if (auto allowed = check_group_change(target, chat, by, ChangeRight::admin); !allowed) {
+    return allowed.error();
+  }
+  if (target->title == title) return ChatChange{.chat = *target};
+
+  apply([chat, by, now, title = std::string(title)](MemoryState& state) {
+    Message record{.chat_id = chat,
+                   .sender_id = by,
+                   .text = title,
+                   .created_at = now,
+                   .kind = MessageKind::chat_renamed};
+    store_message(state, std::move(record));
+    state.chats.at(chat).chat.title = title;
+  });
+  return finish_change(chat, 1);
 }
 
 Result<AppendResult> MemoryWriteTransaction::append_message(const NewMessage& message) {
@@ -194,30 +346,19 @@ Result<AppendResult> MemoryWriteTransaction::append_message(const NewMessage& me
   std::pair client_key{message.sender_id, message.client_msg_id};
   if (auto first = chat.seq_by_client_msg_id.find(client_key);
       !message.client_msg_id.empty() && first != chat.seq_by_client_msg_id.end()) {
-    return AppendResult{chat.messages.at(static_cast<std::size_t>(first->second - 1)), true};
+    const Message& stored = chat.messages.at(static_cast<std::size_t>(first->second - 1));
+    return AppendResult{stored, true, stored.id, member_ids(chat.chat)};
   }
 
-  Message stored{.id = working_.next_message_id,
-                 .chat_id = message.chat_id,
-                 .seq = chat.chat.last_seq + 1,
-                 .sender_id = message.sender_id,
-                 .client_msg_id = message.client_msg_id,
-                 .text = message.text,
-                 .created_at = message.created_at};
-  apply([stored](MemoryState& state) {
-    MemoryChat& target = state.chats.at(stored.chat_id);
-    target.messages.push_back(stored);
-    target.chat.last_seq = stored.seq;
-    target.last_activity = std::max(target.last_activity, stored.created_at);
-    if (!stored.client_msg_id.empty()) {
-      target.seq_by_client_msg_id[{stored.sender_id, stored.client_msg_id}] = stored.seq;
-    }
-    ChatMember* sender = target.find_member(stored.sender_id);
-    sender->delivered_seq = stored.seq;
-    sender->seen_seq = stored.seq;
-    state.next_message_id = stored.id + 1;
+  apply([message](MemoryState& state) {
+    store_message(state, Message{.chat_id = message.chat_id,
+                                 .sender_id = message.sender_id,
+                                 .client_msg_id = message.client_msg_id,
+                                 .text = message.text,
+                                 .created_at = message.created_at});
   });
-  return AppendResult{std::move(stored), false};
+  const Message& stored = chat.messages.back();
+  return AppendResult{stored, false, stored.id, member_ids(chat.chat)};
 }
 
 Result<WatermarkResult> MemoryWriteTransaction::advance_watermarks(ChatId chat, UserId user,
@@ -231,13 +372,23 @@ Result<WatermarkResult> MemoryWriteTransaction::advance_watermarks(ChatId chat, 
 
   ChatMember after =
       advance_member_watermarks(*member, found->second.chat.last_seq, delivered, seen);
-  bool moved = after.delivered_seq != member->delivered_seq || after.seen_seq != member->seen_seq;
-  if (moved) {
+  WatermarkResult result{
+      .member = after,
+      .moved = after.delivered_seq != member->delivered_seq || after.seen_seq != member->seen_seq};
+  if (result.moved) {
     apply([chat, after](MemoryState& state) {
-      *state.chats.at(chat).find_member(after.user_id) = after;
+      MemoryChat& target = state.chats.at(chat);
+      *target.find_member(after.user_id) = after;
+      target.updates.push_back({.cursor = state.next_cursor++,
+                                .kind = UpdateKind::receipt,
+                                .member_id = after.user_id,
+                                .delivered_seq = after.delivered_seq,
+                                .seen_seq = after.seen_seq});
     });
+    result.cursor = found->second.updates.back().cursor;
   }
-  return WatermarkResult{after, moved};
+  result.members = member_ids(found->second.chat);
+  return result;
 }
 
 }  // namespace messenger

@@ -26,8 +26,15 @@ class MemoryWriteTransaction final : public WriteTransaction {
   Result<void> delete_session(SessionId session) override;
   Result<std::vector<SessionId>> delete_sessions_of_user(UserId user) override;
   Result<DirectChatResult> open_direct_chat(UserId a, UserId b, Timestamp now) override;
-  Result<Chat> create_group_chat(UserId creator, std::string_view title,
-                                 std::span<const UserId> members, Timestamp now) override;
+  Result<ChatChange> create_group_chat(UserId creator, std::string_view title,
+                                       std::span<const UserId> members, Timestamp now) override;
+  Result<ChatChange> add_members(ChatId chat, UserId by, std::span<const UserId> users,
+                                 Timestamp now) override;
+  Result<ChatChange> remove_member(ChatId chat, UserId by, UserId user, Timestamp now) override;
+  Result<ChatChange> leave_chat(ChatId chat, UserId user, Timestamp now) override;
+  Result<ChatChange> rename_chat(ChatId chat, UserId by, std::string_view title,
+                                 Timestamp now) override;
+  Result<void> set_last_seen(UserId user, Timestamp when) override;
   Result<AppendResult> append_message(const NewMessage& message) override;
   Result<WatermarkResult> advance_watermarks(ChatId chat, UserId user, std::optional<Seq> delivered,
                                              std::optional<Seq> seen) override;
@@ -35,9 +42,16 @@ class MemoryWriteTransaction final : public WriteTransaction {
 
  private:
   void apply(MemoryChange change);
-  Chat add_chat(Chat chat, Timestamp now);
+  /// Stores a new chat with its members and the chat update that tells them; returns the chat
+  /// as stored and that update's cursor.
+  std::pair<Chat, Cursor> add_chat(Chat chat, Timestamp now);
   Result<void> check_users_exist(const std::vector<UserId>& users) const;
   ChatMember new_member(UserId user, MemberRole role) const;
+  /// The chat in the working state, or nullptr.
+  const Chat* find_chat(ChatId chat) const;
+  /// The change as callers see it, once its `records` newest messages are written.
+  ChatChange finish_change(ChatId chat, std::size_t records,
+                           std::optional<UserId> gone = std::nullopt) const;
 
   std::shared_ptr<MemoryShared> shared_;
   MemoryState& working_;

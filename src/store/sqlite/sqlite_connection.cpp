@@ -25,6 +25,9 @@ SQLite::Database open_writer_connection(const SqliteStoreOptions& options) {
   }
   db.exec(fmt::format("PRAGMA synchronous = {}", synchronous_mode(options.durability)));
   db.exec("PRAGMA foreign_keys = ON");
+  // Each operation runs in a savepoint, whose copies of the pages it changes would otherwise
+  // spill to a temporary file once past 64 KiB and stay there for the whole transaction.
+  db.exec("PRAGMA temp_store = MEMORY");
   db.exec(fmt::format("PRAGMA cache_size = -{}", kWriterCacheKiB));
   db.exec(fmt::format("PRAGMA journal_size_limit = {}", kJournalSizeLimitBytes));
   return db;

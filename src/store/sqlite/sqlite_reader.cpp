@@ -63,8 +63,10 @@ SqliteReader::SqliteReader(const std::string& path, std::shared_ptr<ReaderGate> 
       db_(open_reader_connection(path)),
       begin_(db_, "BEGIN"),
       end_(db_, "COMMIT"),
-      user_by_id_(db_, "SELECT id, name, created_at FROM users WHERE id = ?"),
-      user_by_name_(db_, "SELECT id, name, created_at, password_hash FROM users WHERE name = ?"),
+      user_by_id_(db_, "SELECT id, name, created_at, last_seen FROM users WHERE id = ?"),
+      user_by_name_(db_,
+                    "SELECT id, name, created_at, last_seen, password_hash FROM users"
+                    " WHERE name = ?"),
       session_(db_, "SELECT id, user_id, device, created_at FROM sessions WHERE token_hash = ?"),
       chats_(db_),
       chat_summaries_(db_, fmt::format(kChatSummariesQuery, kMessageColumns)),
@@ -74,12 +76,17 @@ SqliteReader::SqliteReader(const std::string& path, std::shared_ptr<ReaderGate> 
                                         kMessageColumns)),
       messages_after_(db_, fmt::format("SELECT {} FROM messages AS m WHERE m.chat_id = ?"
                                        " AND m.seq > ? ORDER BY m.seq ASC LIMIT ?",
-                                       kMessageColumns)) {}
+                                       kMessageColumns)),
+      contacts_(db_,
+                "SELECT DISTINCT cm.user_id FROM chat_members AS me"
+                " JOIN chat_members AS cm ON cm.chat_id = me.chat_id"
+                " WHERE me.user_id = ?1 AND cm.user_id <> ?1 ORDER BY cm.user_id"),
+      updates_(db_, chats_) {}
 
 std::optional<User> SqliteReader::read_user(SQLite::Statement& query) {
   if (!query.executeStep()) return std::nullopt;
   return User{query.getColumn(0).getInt64(), query.getColumn(1).getString(),
-              query.getColumn(2).getInt64()};
+              query.getColumn(2).getInt64(), query.getColumn(3).getInt64()};
 }
 
 template <typename T, typename Body>
@@ -116,7 +123,7 @@ Result<Credentials> SqliteReader::get_credentials(std::string_view name) {
     user_by_name_.bind(1, std::string(name));
     auto found = read_user(user_by_name_);
     if (!found) return not_found(fmt::format("no user named '{}'", name));
-    return Credentials{std::move(*found), user_by_name_.getColumn(3).getString()};
+    return Credentials{std::move(*found), user_by_name_.getColumn(4).getString()};
   });
 }
 
@@ -204,6 +211,31 @@ Result<std::vector<Message>> SqliteReader::history(const HistoryQuery& query) {
     bool newest_first = query.order == HistoryOrder::newest_first;
     if (before != newest_first) std::reverse(messages.begin(), messages.end());
     return messages;
+  });
+}
+
+Result<UpdatePage> SqliteReader::updates_since(UserId user, Cursor after, std::size_t limit) {
+  return read<UpdatePage>("updates_since", [&]() -> Result<UpdatePage> {
+    Snapshot snapshot(*this);
+    auto [newest, pruned_through] = updates_.bounds();
+    if (auto valid = check_stream_cursor(after, newest, pruned_through); !valid) {
+      return valid.error();
+    }
+    std::vector<StreamSource> sources = updates_.sources(user, after);
+    return read_stream_page(sources, after, limit, newest, updates_);
+  });
+}
+
+Result<std::vector<UserId>> SqliteReader::contacts(UserId user) {
+  using Users = std::vector<UserId>;
+  return read<Users>("contacts", [&]() -> Result<Users> {
+    StatementReset reset(contacts_);
+    contacts_.bind(1, user);
+    Users users;
+    while (contacts_.executeStep()) {
+      users.push_back(contacts_.getColumn(0).getInt64());
+    }
+    return users;
   });
 }
 

@@ -9,6 +9,7 @@
 #include "messenger/store.hpp"
 #include "store/sqlite/reader_gate.hpp"
 #include "store/sqlite/sqlite_rows.hpp"
+#include "store/sqlite/sqlite_update_reader.hpp"
 
 namespace messenger {
 
@@ -27,6 +28,8 @@ class SqliteReader final : public StoreReader {
   Result<Chat> get_chat(ChatId chat) override;
   Result<std::vector<ChatSummary>> list_chats(UserId user) override;
   Result<std::vector<Message>> history(const HistoryQuery& query) override;
+  Result<UpdatePage> updates_since(UserId user, Cursor after, std::size_t limit) override;
+  Result<std::vector<UserId>> contacts(UserId user) override;
 
  private:
   class Snapshot;
@@ -52,6 +55,8 @@ class SqliteReader final : public StoreReader {
   SQLite::Statement members_of_chats_;
   SQLite::Statement messages_before_;
   SQLite::Statement messages_after_;
+  SQLite::Statement contacts_;
+  SqliteUpdateReader updates_;
 };
 
 }  // namespace messenger

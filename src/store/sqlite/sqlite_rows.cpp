@@ -16,6 +16,8 @@ Message message_from_row(const SQLite::Statement& row, int first) {
   if (!row.isColumnNull(first + 4)) message.client_msg_id = row.getColumn(first + 4).getString();
   message.text = row.getColumn(first + 5).getString();
   message.created_at = row.getColumn(first + 6).getInt64();
+  message.kind = message_kind_from_text(row.getColumn(first + 7).getText());
+  message.subject_id = row.getColumn(first + 8).getInt64();
   return message;
 }
 
@@ -37,6 +39,15 @@ MemberRole member_role_from_text(std::string_view text) {
   if (text == to_string(MemberRole::owner)) return MemberRole::owner;
   if (text == to_string(MemberRole::admin)) return MemberRole::admin;
   return MemberRole::member;
+}
+
+MessageKind message_kind_from_text(std::string_view text) {
+  for (MessageKind kind :
+       {MessageKind::text, MessageKind::member_added, MessageKind::member_removed,
+        MessageKind::member_left, MessageKind::chat_renamed}) {
+    if (text == to_string(kind)) return kind;
+  }
+  return MessageKind::text;
 }
 
 ChatLoader::ChatLoader(SQLite::Database& db)

@@ -13,8 +13,9 @@ namespace messenger {
 /// The columns every query that reads whole messages selects, in the order
 /// `message_from_row` decodes them. `m` is the alias the query gives the messages table.
 inline constexpr std::string_view kMessageColumns =
-    "m.id, m.chat_id, m.seq, m.sender_id, m.client_msg_id, m.text, m.created_at";
-inline constexpr int kMessageColumnCount = 7;
+    "m.id, m.chat_id, m.seq, m.sender_id, m.client_msg_id, m.text, m.created_at, m.kind,"
+    " m.subject_id";
+inline constexpr int kMessageColumnCount = 9;
 
 /// Decodes the `kMessageColumns` that start at column `first` of the current row.
 Message message_from_row(const SQLite::Statement& row, int first = 0);
@@ -31,6 +32,7 @@ ChatMember member_from_row(const SQLite::Statement& row, int first = 0);
 
 ChatKind chat_kind_from_text(std::string_view text);
 MemberRole member_role_from_text(std::string_view text);
+MessageKind message_kind_from_text(std::string_view text);
 
 /// Reads a chat with its members (ordered by user id) on one connection, with its two
 /// statements prepared once.

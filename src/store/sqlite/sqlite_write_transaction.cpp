@@ -7,6 +7,7 @@
 #include <string>
 #include <utility>
 
+#include "store/chat_rules.hpp"
 #include "store/sqlite/sqlite_connection.hpp"
 #include "store/watermarks.hpp"
 
@@ -41,21 +42,6 @@ SqliteWriteTransaction::SqliteWriteTransaction(std::shared_ptr<SqliteWriter> wri
 SqliteWriteTransaction::~SqliteWriteTransaction() {
   if (state_ != State::committed) roll_back();
   writer_->in_use.store(false);
-}
-
-template <typename T, typename Body>
-Result<T> SqliteWriteTransaction::run_operation(std::string_view name, Body&& body) {
-  if (state_ != State::open) return unusable_error();
-  try {
-    run(writer_->savepoint);
-    Result<T> result = body();
-    if (!result.ok()) run(writer_->rollback_to_savepoint);
-    run(writer_->release_savepoint);
-    return result;
-  } catch (const SQLite::Exception& failure) {
-    undo_operation();
-    return storage_error(name, failure);
-  }
 }
 
 void SqliteWriteTransaction::undo_operation() noexcept {
@@ -124,7 +110,7 @@ Result<std::vector<ChatMember>> SqliteWriteTransaction::new_members(std::vector<
   return members;
 }
 
-void SqliteWriteTransaction::insert_chat(Chat& chat, const std::string* direct_key) {
+Cursor SqliteWriteTransaction::insert_chat(Chat& chat, const std::string* direct_key) {
   {
     SQLite::Statement& insert = writer_->insert_chat;
     StatementReset reset(insert);
@@ -141,15 +127,45 @@ void SqliteWriteTransaction::insert_chat(Chat& chat, const std::string* direct_k
     chat.id = writer_->db.getLastInsertRowid();
   }
 
-  SQLite::Statement& insert = writer_->insert_member;
+  Cursor cursor = insert_chat_update(chat.id, std::nullopt);
   for (const ChatMember& member : chat.members) {
+    start_membership(chat.id, member, cursor, chat.created_at);
+  }
+  return cursor;
+}
+
+void SqliteWriteTransaction::start_membership(ChatId chat, const ChatMember& member, Cursor first,
+                                              Timestamp now) {
+  {
+    SQLite::Statement& insert = writer_->insert_member;
     StatementReset reset(insert);
-    insert.bind(1, chat.id);
+    insert.bind(1, chat);
     insert.bind(2, member.user_id);
     insert.bind(3, to_string(member.role));
-    insert.bind(4, chat.created_at);
+    insert.bind(4, now);
+    insert.bind(5, member.delivered_seq);
+    insert.bind(6, member.seen_seq);
     insert.exec();
   }
+  SQLite::Statement& open = writer_->open_membership;
+  StatementReset reset(open);
+  open.bind(1, member.user_id);
+  open.bind(2, chat);
+  open.bind(3, first);
+  open.exec();
+}
+
+Cursor SqliteWriteTransaction::insert_chat_update(ChatId chat, std::optional<UserId> addressee) {
+  SQLite::Statement& insert = writer_->insert_chat_update;
+  StatementReset reset(insert);
+  insert.bind(1, chat);
+  if (addressee) {
+    insert.bind(2, *addressee);
+  } else {
+    insert.bind(2);
+  }
+  insert.exec();
+  return writer_->db.getLastInsertRowid();
 }
 
 Result<User> SqliteWriteTransaction::create_user(std::string_view name,
@@ -210,6 +226,17 @@ Result<std::vector<SessionId>> SqliteWriteTransaction::delete_sessions_of_user(U
   });
 }
 
+Result<void> SqliteWriteTransaction::set_last_seen(UserId user, Timestamp when) {
+  return run_operation<void>("set_last_seen", [&]() -> Result<void> {
+    SQLite::Statement& update = writer_->set_last_seen;
+    StatementReset reset(update);
+    update.bind(1, when);
+    update.bind(2, user);
+    if (update.exec() == 0) return Error{Errc::not_found, fmt::format("no user {}", user)};
+    return {};
+  });
+}
+
 Result<DirectChatResult> SqliteWriteTransaction::open_direct_chat(UserId a, UserId b,
                                                                   Timestamp now) {
   return run_operation<DirectChatResult>("open_direct_chat", [&]() -> Result<DirectChatResult> {
@@ -230,15 +257,15 @@ Result<DirectChatResult> SqliteWriteTransaction::open_direct_chat(UserId a, User
 
     Chat chat{
         .kind = ChatKind::direct, .title = "", .created_at = now, .members = std::move(*members)};
-    insert_chat(chat, &key);
-    return DirectChatResult{std::move(chat), true};
+    Cursor cursor = insert_chat(chat, &key);
+    return DirectChatResult{std::move(chat), true, cursor};
   });
 }
 
-Result<Chat> SqliteWriteTransaction::create_group_chat(UserId creator, std::string_view title,
-                                                       std::span<const UserId> members,
-                                                       Timestamp now) {
-  return run_operation<Chat>("create_group_chat", [&]() -> Result<Chat> {
+Result<ChatChange> SqliteWriteTransaction::create_group_chat(UserId creator, std::string_view title,
+                                                             std::span<const UserId> members,
+                                                             Timestamp now) {
+  return run_operation<ChatChange>("create_group_chat", [&]() -> Result<ChatChange> {
     std::vector<UserId> users(members.begin(), members.end());
     users.push_back(creator);
     Result<std::vector<ChatMember>> chat_members = new_members(std::move(users), creator);
@@ -248,36 +275,73 @@ Result<Chat> SqliteWriteTransaction::create_group_chat(UserId creator, std::stri
               .title = std::string(title),
               .created_at = now,
               .members = std::move(*chat_members)};
-    insert_chat(chat, nullptr);
-    return chat;
+    Cursor cursor = insert_chat(chat, nullptr);
+    ChatChange change{.chat = std::move(chat)};
+    change.added = member_ids(change.chat);
+    change.added_cursors.assign(change.added.size(), cursor);
+    change.notify = change.added;
+    return change;
   });
 }
 
-Result<Seq> SqliteWriteTransaction::last_seq_for_sender(ChatId chat, UserId sender) {
-  SQLite::Statement& query = writer_->append_target;
-  StatementReset reset(query);
-  query.bind(1, sender);
-  query.bind(2, chat);
-  if (!query.executeStep()) return Error{Errc::not_found, fmt::format("no chat {}", chat)};
-  if (query.getColumn(1).getInt() == 0) {
+Result<std::vector<UserId>> SqliteWriteTransaction::members_for_sender(ChatId chat, UserId sender,
+                                                                       Seq& last_seq) {
+  {
+    SQLite::Statement& query = writer_->chat_last_seq;
+    StatementReset reset(query);
+    query.bind(1, chat);
+    if (!query.executeStep()) return Error{Errc::not_found, fmt::format("no chat {}", chat)};
+    last_seq = query.getColumn(0).getInt64();
+  }
+
+  std::vector<UserId> members = chat_member_ids(chat);
+  if (!std::binary_search(members.begin(), members.end(), sender)) {
     return Error{Errc::not_a_member,
                  fmt::format("user {} is not a member of chat {}", sender, chat)};
   }
-  return query.getColumn(0).getInt64();
+  return members;
+}
+
+std::vector<UserId> SqliteWriteTransaction::chat_member_ids(ChatId chat) {
+  std::vector<UserId> members;
+  SQLite::Statement& query = writer_->member_ids;
+  StatementReset reset(query);
+  query.bind(1, chat);
+  while (query.executeStep()) {
+    members.push_back(query.getColumn(0).getInt64());
+  }
+  return members;
 }
 
 bool SqliteWriteTransaction::insert_message(Message& message) {
+  {
+    SQLite::Statement& insert = writer_->insert_message_update;
+    StatementReset reset(insert);
+    insert.bind(1, message.chat_id);
+    insert.exec();
+    message.id = writer_->db.getLastInsertRowid();
+  }
+
   SQLite::Statement& insert = writer_->insert_message;
   StatementReset reset(insert);
-  insert.bind(1, message.chat_id);
-  insert.bind(2, message.seq);
-  insert.bind(3, message.sender_id);
-  bind_client_msg_id(insert, 4, message.client_msg_id);
-  insert.bindNoCopy(5, message.text);
-  insert.bind(6, message.created_at);
-  if (insert.exec() == 0) return false;
-  message.id = writer_->db.getLastInsertRowid();
-  return true;
+  insert.bind(1, message.id);
+  insert.bind(2, message.chat_id);
+  insert.bind(3, message.seq);
+  insert.bind(4, message.sender_id);
+  bind_client_msg_id(insert, 5, message.client_msg_id);
+  insert.bindNoCopy(6, message.text);
+  insert.bind(7, message.created_at);
+  insert.bind(8, to_string(message.kind));
+  insert.bind(9, message.subject_id);
+  if (insert.exec() != 0) return true;
+
+  // A duplicate is rare; taking the update back costs less than looking for one every time.
+  SQLite::Statement& remove = writer_->delete_update;
+  StatementReset remove_reset(remove);
+  remove.bind(1, message.id);
+  remove.exec();
+  message.id = 0;
+  return false;
 }
 
 Result<Message> SqliteWriteTransaction::find_by_client_msg_id(const NewMessage& message) {
@@ -315,11 +379,13 @@ void SqliteWriteTransaction::set_watermarks(ChatId chat, UserId user, Seq delive
 
 Result<AppendResult> SqliteWriteTransaction::append_message(const NewMessage& message) {
   return run_operation<AppendResult>("append_message", [&]() -> Result<AppendResult> {
-    Result<Seq> last_seq = last_seq_for_sender(message.chat_id, message.sender_id);
-    if (!last_seq) return last_seq.error();
+    Seq last_seq = 0;
+    Result<std::vector<UserId>> members =
+        members_for_sender(message.chat_id, message.sender_id, last_seq);
+    if (!members) return members.error();
 
     Message stored{.chat_id = message.chat_id,
-                   .seq = *last_seq + 1,
+                   .seq = last_seq + 1,
                    .sender_id = message.sender_id,
                    .client_msg_id = message.client_msg_id,
                    .text = message.text,
@@ -327,10 +393,12 @@ Result<AppendResult> SqliteWriteTransaction::append_message(const NewMessage& me
     if (!insert_message(stored)) {
       Result<Message> first = find_by_client_msg_id(message);
       if (!first) return first.error();
-      return AppendResult{std::move(*first), true};
+      Cursor cursor = first->id;
+      return AppendResult{std::move(*first), true, cursor, std::move(*members)};
     }
     record_append(stored);
-    return AppendResult{std::move(stored), false};
+    Cursor cursor = stored.id;
+    return AppendResult{std::move(stored), false, cursor, std::move(*members)};
   });
 }
 
@@ -354,9 +422,23 @@ Result<WatermarkResult> SqliteWriteTransaction::advance_watermarks(ChatId chat, 
     }
 
     ChatMember after = advance_member_watermarks(before, last_seq, delivered, seen);
-    bool moved = after.delivered_seq != before.delivered_seq || after.seen_seq != before.seen_seq;
-    if (moved) set_watermarks(chat, user, after.delivered_seq, after.seen_seq);
-    return WatermarkResult{after, moved};
+    WatermarkResult result{
+        .member = after,
+        .moved = after.delivered_seq != before.delivered_seq || after.seen_seq != before.seen_seq};
+    if (result.moved) {
+      set_watermarks(chat, user, after.delivered_seq, after.seen_seq);
+      SQLite::Statement& insert = writer_->insert_receipt_update;
+      StatementReset reset(insert);
+      insert.bind(1, chat);
+      insert.bind(2, user);
+      insert.bind(3, after.delivered_seq);
+      insert.bind(4, after.seen_seq);
+      insert.exec();
+      result.cursor = writer_->db.getLastInsertRowid();
+    }
+
+    result.members = chat_member_ids(chat);
+    return result;
   });
 }
 

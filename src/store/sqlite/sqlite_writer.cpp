@@ -31,6 +31,7 @@ SqliteWriter::SqliteWriter(SQLite::Database connection)
                   "INSERT INTO users (name, password_hash, created_at) VALUES (?, ?, ?)"
                   " ON CONFLICT (name) DO NOTHING"),
       user_name(db, "SELECT name FROM users WHERE id = ?"),
+      set_last_seen(db, "UPDATE users SET last_seen = ? WHERE id = ?"),
       insert_session(db,
                      "INSERT INTO sessions (user_id, token_hash, device, created_at)"
                      " VALUES (?, ?, ?, ?)"),
@@ -40,16 +41,28 @@ SqliteWriter::SqliteWriter(SQLite::Database connection)
       insert_chat(db,
                   "INSERT INTO chats (kind, title, created_at, last_activity, direct_key)"
                   " VALUES (?, ?, ?, ?, ?)"),
+      set_title(db, "UPDATE chats SET title = ? WHERE id = ?"),
       insert_member(db,
-                    "INSERT INTO chat_members (chat_id, user_id, role, joined_at)"
-                    " VALUES (?, ?, ?, ?)"),
+                    "INSERT INTO chat_members (chat_id, user_id, role, joined_at, delivered_seq,"
+                    " seen_seq) VALUES (?, ?, ?, ?, ?, ?)"),
+      delete_member(db, "DELETE FROM chat_members WHERE chat_id = ? AND user_id = ?"),
+      set_role(db, "UPDATE chat_members SET role = ? WHERE chat_id = ? AND user_id = ?"),
+      owner_candidates(db,
+                       "SELECT cm.user_id, cm.role, ms.first_cursor FROM chat_members AS cm"
+                       " JOIN memberships AS ms ON ms.chat_id = cm.chat_id"
+                       " AND ms.user_id = cm.user_id AND ms.last_cursor IS NULL"
+                       " WHERE cm.chat_id = ?"),
+      open_membership(db,
+                      "INSERT INTO memberships (user_id, chat_id, first_cursor) VALUES (?, ?, ?)"),
+      close_membership(db,
+                       "UPDATE memberships SET last_cursor = ? WHERE chat_id = ? AND user_id = ?"
+                       " AND last_cursor IS NULL"),
       chats(db),
-      append_target(db,
-                    "SELECT c.last_seq, EXISTS (SELECT 1 FROM chat_members"
-                    " WHERE chat_id = c.id AND user_id = ?) FROM chats AS c WHERE c.id = ?"),
+      chat_last_seq(db, "SELECT last_seq FROM chats WHERE id = ?"),
+      member_ids(db, "SELECT user_id FROM chat_members WHERE chat_id = ? ORDER BY user_id"),
       insert_message(db,
-                     "INSERT INTO messages (chat_id, seq, sender_id, client_msg_id, text,"
-                     " created_at) VALUES (?, ?, ?, ?, ?, ?)"
+                     "INSERT INTO messages (id, chat_id, seq, sender_id, client_msg_id, text,"
+                     " created_at, kind, subject_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
                      " ON CONFLICT (chat_id, sender_id, client_msg_id) DO NOTHING"),
       find_message_by_client_id(db, fmt::format("SELECT {} FROM messages AS m WHERE m.chat_id = ?"
                                                 " AND m.sender_id = ? AND m.client_msg_id = ?",
@@ -63,7 +76,14 @@ SqliteWriter::SqliteWriter(SQLite::Database connection)
                                         kMemberColumns, kMemberNameJoin)),
       set_watermarks(db,
                      "UPDATE chat_members SET delivered_seq = ?, seen_seq = ?"
-                     " WHERE chat_id = ? AND user_id = ?") {
+                     " WHERE chat_id = ? AND user_id = ?"),
+      insert_message_update(db, "INSERT INTO updates (kind, chat_id) VALUES ('message', ?)"),
+      insert_receipt_update(db,
+                            "INSERT INTO updates (kind, chat_id, member_id, delivered_seq,"
+                            " seen_seq) VALUES ('receipt', ?, ?, ?, ?)"),
+      insert_chat_update(db,
+                         "INSERT INTO updates (kind, chat_id, addressee) VALUES ('chat', ?, ?)"),
+      delete_update(db, "DELETE FROM updates WHERE id = ?") {
   // Replaces SQLite's automatic checkpoints, which are passive: they cannot restart the WAL
   // while reads keep overlapping, and under a steady read load the WAL then grows without end.
   sqlite3_wal_hook(db.getHandle(), &SqliteWriter::record_wal_pages, this);

@@ -39,21 +39,34 @@ struct SqliteWriter {
 
   SQLite::Statement insert_user;
   SQLite::Statement user_name;
+  SQLite::Statement set_last_seen;
   SQLite::Statement insert_session;
   SQLite::Statement delete_session;
   SQLite::Statement delete_sessions_of_user;
 
   SQLite::Statement find_direct_chat;
   SQLite::Statement insert_chat;
+  SQLite::Statement set_title;
   SQLite::Statement insert_member;
+  SQLite::Statement delete_member;
+  SQLite::Statement set_role;
+  SQLite::Statement owner_candidates;
+  SQLite::Statement open_membership;
+  SQLite::Statement close_membership;
   ChatLoader chats;
 
-  SQLite::Statement append_target;
+  SQLite::Statement chat_last_seq;
+  SQLite::Statement member_ids;
   SQLite::Statement insert_message;
   SQLite::Statement find_message_by_client_id;
   SQLite::Statement update_chat_after_append;
   SQLite::Statement member_watermarks;
   SQLite::Statement set_watermarks;
+
+  SQLite::Statement insert_message_update;
+  SQLite::Statement insert_receipt_update;
+  SQLite::Statement insert_chat_update;
+  SQLite::Statement delete_update;
 
   /// After a commit: when the WAL has grown past `kWalCheckpointPages`, copies it into the
   /// database and has the next commit start it over. Failing (readers of old snapshots still

@@ -51,7 +51,7 @@ TEST_CASE_TEMPLATE("chats with the same last activity are listed newest chat fir
     auto a = w.create_group_chat(alice.id, "a", members, 100);
     auto b = w.create_group_chat(alice.id, "b", members, 100);
     if (!a || !b) return Error{Errc::internal, "create_group_chat failed"};
-    return std::pair{*a, *b};
+    return std::pair{a->chat, b->chat};
   });
   CHECK(ids_of(t.chats_of(alice.id)) == std::vector{second.id, first.id});
 }

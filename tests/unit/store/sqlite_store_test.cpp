@@ -72,6 +72,89 @@ TEST_CASE("the schema version is recorded in the database file") {
   CHECK(db.tableExists("messages"));
 }
 
+TEST_CASE("a version 1 database gains the update stream with its messages in it") {
+  TempDir dir;
+  {
+    SQLite::Database db(dir.file("store.db"), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    REQUIRE(migrate_schema(db, 1).ok());
+    db.exec(R"sql(
+INSERT INTO users (id, name, password_hash, created_at) VALUES (1, 'alice', 'h', 1),
+  (2, 'bob', 'h', 1);
+INSERT INTO chats (id, kind, title, created_at, last_seq, last_activity, direct_key)
+  VALUES (1, 'direct', '', 1, 2, 3, '1:2');
+INSERT INTO chat_members (chat_id, user_id, role, delivered_seq, seen_seq, joined_at)
+  VALUES (1, 1, 'member', 2, 2, 1), (1, 2, 'member', 1, 0, 1);
+INSERT INTO messages (id, chat_id, seq, sender_id, client_msg_id, text, created_at)
+  VALUES (1, 1, 1, 1, 'a', 'one', 2), (2, 1, 2, 1, 'b', 'two', 3);
+)sql");
+    REQUIRE(db.execAndGet("PRAGMA user_version").getInt() == 1);
+  }
+
+  auto store = open_at(dir.file("store.db"));
+  auto reader = std::move(store->open_reader()).value();
+  CHECK(reader->get_user(2)->last_seen == 0);
+  auto old = reader->updates_since(2, 0, 10);
+  REQUIRE(old.ok());
+  REQUIRE(old->updates.size() == 2);
+  CHECK(old->updates[0].cursor == 1);
+  CHECK(old->updates[0].message.text == "one");
+  CHECK(old->updates[0].message.kind == MessageKind::text);
+  CHECK(old->updates[1].message.id == 2);
+  CHECK_FALSE(old->more);
+  CHECK(old->cursor == 2);
+
+  auto transaction = std::move(store->begin_write()).value();
+  auto sent = transaction->append_message({1, 2, "c", "three", 4});
+  auto seen = transaction->advance_watermarks(1, 1, 3, 3);
+  REQUIRE(sent.ok());
+  REQUIRE(seen.ok());
+  CHECK(sent->message.seq == 3);
+  CHECK(sent->cursor == 3);
+  CHECK(seen->cursor == 4);
+  REQUIRE(transaction->commit().ok());
+  auto fresh = reader->updates_since(1, old->cursor, 10);
+  REQUIRE(fresh.ok());
+  CHECK(cursors_of(fresh->updates) == std::vector<Cursor>{3, 4});
+}
+
+TEST_CASE("the update stream survives closing and reopening a SQLite store") {
+  StoreTest<SqliteBackend> t;
+  User alice = t.add_user("alice");
+  User bob = t.add_user("bob");
+  Chat group = t.group(alice.id, {bob.id});
+  t.send_many(group.id, bob.id, 3);
+  t.advance(group.id, alice.id, 3, 3);
+  t.remove(group.id, alice.id, bob.id);
+  std::vector<Update> before = t.stream(bob.id);
+  Cursor newest = t.page(alice.id, 0, 100).cursor;
+  t.reader.reset();
+  t.store.reset();
+
+  t.store = open_at(t.dir.file("store.db"));
+  t.reader = t.open_reader();
+  std::vector<Update> after = t.stream(bob.id);
+  CHECK(cursors_of(after) == cursors_of(before));
+  REQUIRE(after.size() == 6);
+  CHECK(after[4].member.seen_seq == 3);
+  CHECK(after[5].message.kind == MessageKind::member_removed);
+  CHECK(t.send(group.id, alice.id, "later").id > newest);
+}
+
+TEST_CASE("a cursor older than what the stream keeps is cursor_expired, but 0 is not") {
+  StoreTest<SqliteBackend> t;
+  User alice = t.add_user("alice");
+  Chat notes = t.direct(alice.id, alice.id);
+  t.send_many(notes.id, alice.id, 4);
+  {
+    // Nothing prunes yet; this stands in for the pruning to come.
+    SQLite::Database db(t.dir.file("store.db"), SQLite::OPEN_READWRITE);
+    db.exec("UPDATE stream_horizon SET pruned_through = 3");
+  }
+  CHECK(t.reader->updates_since(alice.id, 2, 10).code() == Errc::cursor_expired);
+  CHECK(cursors_of(t.page(alice.id, 3, 10).updates) == std::vector<Cursor>{4, 5});
+  CHECK(t.page(alice.id, 0, 10).cursor == 5);
+}
+
 TEST_CASE("a database from a newer schema is refused") {
   TempDir dir;
   open_at(dir.file("store.db"));
@@ -99,6 +182,7 @@ TEST_CASE("the SQLite store runs in WAL mode with the asked durability and forei
   CHECK(pragma(*full, "synchronous") == "2");
   CHECK(pragma(*full, "foreign_keys") == "1");
   CHECK(pragma(*full, "busy_timeout") != "0");
+  CHECK(pragma(*full, "temp_store") == "2");
 
   auto normal = open_at(dir.file("normal.db"), Durability::normal);
   CHECK(pragma(*normal, "synchronous") == "1");

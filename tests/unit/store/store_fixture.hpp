@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "messenger/store.hpp"
@@ -81,7 +82,7 @@ class StoreTest {
     REQUIRE_MESSAGE(result.ok(), failure_of(result));
     auto committed = transaction->commit();
     REQUIRE_MESSAGE(committed.ok(), failure_of(committed));
-    return std::move(*result);
+    if constexpr (!std::is_same_v<decltype(result), Result<void>>) return std::move(*result);
   }
 
   User add_user(const std::string& name) {
@@ -93,14 +94,21 @@ class StoreTest {
   }
 
   Chat group(UserId creator, std::vector<UserId> members, const std::string& title = "group") {
-    return write(
-        [&](WriteTransaction& t) { return t.create_group_chat(creator, title, members, now()); });
+    return write([&](WriteTransaction& t) {
+             return t.create_group_chat(creator, title, members, now());
+           })
+        .chat;
   }
 
   Message send(ChatId chat, UserId sender, const std::string& client_msg_id,
                const std::string& text = "hello") {
+    return append(chat, sender, client_msg_id, text).message;
+  }
+
+  AppendResult append(ChatId chat, UserId sender, const std::string& client_msg_id,
+                      const std::string& text = "hello") {
     NewMessage message{chat, sender, client_msg_id, text, now()};
-    return write([&](WriteTransaction& t) { return t.append_message(message); }).message;
+    return write([&](WriteTransaction& t) { return t.append_message(message); });
   }
 
   /// Sends `count` messages in one transaction, with client ids "<prefix>-<n>".
@@ -115,10 +123,49 @@ class StoreTest {
 
   ChatMember advance(ChatId chat, UserId user, std::optional<Seq> delivered,
                      std::optional<Seq> seen) {
-    return write([&](WriteTransaction& t) {
-             return t.advance_watermarks(chat, user, delivered, seen);
-           })
-        .member;
+    return receipt(chat, user, delivered, seen).member;
+  }
+
+  WatermarkResult receipt(ChatId chat, UserId user, std::optional<Seq> delivered,
+                          std::optional<Seq> seen) {
+    return write(
+        [&](WriteTransaction& t) { return t.advance_watermarks(chat, user, delivered, seen); });
+  }
+
+  ChatChange add(ChatId chat, UserId by, std::vector<UserId> users) {
+    return write([&](WriteTransaction& t) { return t.add_members(chat, by, users, now()); });
+  }
+
+  ChatChange remove(ChatId chat, UserId by, UserId user) {
+    return write([&](WriteTransaction& t) { return t.remove_member(chat, by, user, now()); });
+  }
+
+  ChatChange leave(ChatId chat, UserId user) {
+    return write([&](WriteTransaction& t) { return t.leave_chat(chat, user, now()); });
+  }
+
+  ChatChange rename(ChatId chat, UserId by, const std::string& title) {
+    return write([&](WriteTransaction& t) { return t.rename_chat(chat, by, title, now()); });
+  }
+
+  UpdatePage page(UserId user, Cursor after, std::size_t limit) {
+    auto read = reader->updates_since(user, after, limit);
+    REQUIRE_MESSAGE(read.ok(), failure_of(read));
+    return std::move(*read);
+  }
+
+  /// The user's whole stream after `after`, read page by page as a client would.
+  std::vector<Update> stream(UserId user, Cursor after = 0, std::size_t page_size = 1000) {
+    constexpr int kMaxPages = 10'000;
+    std::vector<Update> updates;
+    for (int i = 0; i < kMaxPages; ++i) {
+      UpdatePage next = page(user, after, page_size);
+      updates.insert(updates.end(), next.updates.begin(), next.updates.end());
+      after = next.cursor;
+      if (!next.more) return updates;
+    }
+    FAIL("the stream did not end within ", kMaxPages, " pages");
+    return updates;
   }
 
   std::vector<ChatSummary> chats_of(UserId user) {
@@ -144,6 +191,22 @@ inline std::vector<Seq> seqs_of(const std::vector<Message>& messages) {
     seqs.push_back(message.seq);
   }
   return seqs;
+}
+
+inline std::vector<Cursor> cursors_of(const std::vector<Update>& updates) {
+  std::vector<Cursor> cursors;
+  for (const Update& update : updates) {
+    cursors.push_back(update.cursor);
+  }
+  return cursors;
+}
+
+inline std::vector<UserId> user_ids_of(const std::vector<ChatMember>& members) {
+  std::vector<UserId> ids;
+  for (const ChatMember& member : members) {
+    ids.push_back(member.user_id);
+  }
+  return ids;
 }
 
 inline const ChatMember* member_of(const Chat& chat, UserId user) {
