@@ -22,6 +22,17 @@ struct ClientOptions {
   std::chrono::milliseconds request_timeout{10'000};
   /// Acknowledge each received message as delivered as soon as it arrives.
   bool auto_ack_delivered = true;
+  /// After a connection drops (not after `close` or a revoked session), connect again, resume
+  /// the session and catch up, waiting between tries a random time up to a bound that doubles
+  /// from `reconnect_min` to `reconnect_max` (exponential backoff with full jitter).
+  bool reconnect = true;
+  std::chrono::milliseconds reconnect_min{250};
+  std::chrono::milliseconds reconnect_max{30'000};
+  /// A SQLite file where the client keeps its session token, its stream cursor and its outbox,
+  /// so that they survive a restart of the program. Empty keeps them in memory only.
+  /// LIMITATION: the cursor is saved once events are handed on: a handler has seen them by
+  /// then, but events still waiting for `poll_event` when the program dies are not sent again.
+  std::string data_file;
   LogOptions log;
 };
 
@@ -31,11 +42,18 @@ struct Session {
   std::string token;  ///< secret: keep it like a password
 };
 
-enum class ConnectionState { disconnected, connecting, connected };
+/// `syncing`: connected and logged in, catching up on what happened while away; live events
+/// follow once it is done (`connected`).
+enum class ConnectionState { disconnected, connecting, syncing, connected };
 
-/// A message arrived in one of the user's chats (including the user's own, sent elsewhere).
+// Events with a `cursor` come from the user's update stream: each arrives once, in cursor order,
+// whether live or while catching up after a reconnect.
+
+/// A message arrived in one of the user's chats (including the user's own, sent elsewhere), or
+/// a record of a change to a chat (`message.kind`).
 struct MessageEvent {
   Message message;
+  Cursor cursor = 0;
 };
 /// A member's watermarks moved: every message up to `delivered_seq` is delivered to them, up to
 /// `seen_seq` seen by them.
@@ -44,18 +62,44 @@ struct ReceiptEvent {
   UserId user_id = 0;
   Seq delivered_seq = 0;
   Seq seen_seq = 0;
+  Cursor cursor = 0;
 };
 /// The user was added to a chat (a direct chat someone opened, or a group).
 struct ChatEvent {
   Chat chat;
+  Cursor cursor = 0;
 };
+/// A member is typing in a chat (`typing`), or stopped: their message arrived, or no renewal
+/// came within the server's typing timeout. Never stored.
+struct TypingEvent {
+  ChatId chat_id = 0;
+  UserId user_id = 0;
+  bool typing = true;
+};
+/// A user who shares a chat with this one came online or went offline.
+struct PresenceEvent {
+  Presence presence;
+};
+/// A message queued with `queue_message` was stored (`ack`) or refused for good (`error`).
+struct SendResultEvent {
+  std::string client_msg_id;
+  ChatId chat_id = 0;
+  std::optional<SendAck> ack;
+  std::optional<Error> error;
+};
+/// The server no longer holds the updates since this client's cursor (`cursor_expired`): what
+/// the host program shows (chat list, histories) must be fetched again. The client sets its
+/// cursor to 0 and syncs again from the start of its memberships, so the stream's events that
+/// follow may repeat ones seen before.
+struct ResetEvent {};
 /// The connection changed state; `error` says why it dropped.
 struct ConnectionEvent {
   ConnectionState state = ConnectionState::disconnected;
   std::optional<Error> error;
 };
 
-using ClientEvent = std::variant<MessageEvent, ReceiptEvent, ChatEvent, ConnectionEvent>;
+using ClientEvent = std::variant<MessageEvent, ReceiptEvent, ChatEvent, TypingEvent, PresenceEvent,
+                                 SendResultEvent, ResetEvent, ConnectionEvent>;
 
 /// A messenger client: one connection to a server, requests that wait for their replies, and a
 /// queue of events pushed by the server.
@@ -77,8 +121,11 @@ class Client {
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;
 
-  /// Connects and agrees on the protocol version. Requests below call it when needed.
-  /// Errors: disconnected, unsupported_version, timeout.
+  /// Connects and agrees on the protocol version; login, register and resume call it when
+  /// needed. Other requests made while disconnected fail at once with `disconnected`.
+  /// Resumes the session this client holds (from an earlier login, or saved in `data_file`) if
+  /// there is one, which sets `user()`; a session that has ended is forgotten.
+  /// Errors: disconnected, unsupported_version, timeout, storage_error (data_file unusable).
   Result<void> connect();
   /// Closes the connection; pending requests fail with `disconnected`.
   void close();
@@ -115,6 +162,33 @@ class Client {
   Result<void> ack_delivered(ChatId chat, Seq seq);
   /// Marks the chat seen up to `seq`.
   Result<void> mark_seen(ChatId chat, Seq seq);
+
+  /// Queues a message and returns at once with its client message id. It is sent now if
+  /// connected, else on the next reconnect (surviving a restart with `data_file`), and retried
+  /// with the same id until the server answers; the answer comes as a `SendResultEvent`.
+  std::string queue_message(ChatId chat, std::string_view text,
+                            std::string_view client_msg_id = {});
+  /// Messages queued and not yet answered.
+  std::size_t outbox_size() const;
+  /// The position in the user's update stream this client has caught up to.
+  Cursor cursor() const;
+
+  /// Tells the chat's other members that this user is typing; call again every few seconds
+  /// while typing goes on. Errors: not_a_member, rate_limited.
+  Result<void> set_typing(ChatId chat);
+  /// Online state and last-seen time of users who share a chat with this one (others are left
+  /// out of the answer).
+  Result<std::vector<Presence>> get_presence(const std::vector<UserId>& users);
+  /// The chat with its members, roles and watermarks. Errors: not_a_member.
+  Result<Chat> get_chat(ChatId chat);
+  /// Errors: forbidden (not an admin, or a direct chat), not_a_member, not_found.
+  Result<Chat> add_members(ChatId chat, const std::vector<UserId>& users);
+  /// Errors: forbidden, not_a_member.
+  Result<Chat> remove_member(ChatId chat, UserId user);
+  /// Errors: forbidden (a direct chat), not_a_member.
+  Result<void> leave_chat(ChatId chat);
+  /// Errors: forbidden, not_a_member, too_large.
+  Result<Chat> rename_chat(ChatId chat, std::string_view title);
 
   /// The next event, waiting up to `timeout`; nothing when none came.
   std::optional<ClientEvent> poll_event(std::chrono::milliseconds timeout);

@@ -27,6 +27,7 @@ enum class Errc {
   protocol_error,       ///< the peer broke the protocol
   storage_error,        ///< the store failed; nothing was committed
   shutting_down,        ///< the server is stopping
+  cursor_expired,       ///< the update stream no longer reaches back that far: refetch state
   internal,             ///< a bug; the message says more
 };
 

@@ -9,8 +9,10 @@ namespace messenger {
 /// (`too_large`, `rate_limited`), never a crash.
 struct Limits {
   std::size_t max_text_bytes = 16 << 10;     ///< body of one chat message (UTF-8 bytes)
-  std::size_t max_request_bytes = 64 << 10;  ///< one protocol frame
-  std::size_t max_name_bytes = 64;           ///< user name
+  std::size_t max_request_bytes = 64 << 10;  ///< one request; larger gets too_large
+  /// One WebSocket message; larger closes the connection with 1009 before it is read whole.
+  std::size_t max_frame_bytes = 1 << 20;
+  std::size_t max_name_bytes = 64;  ///< user name
   std::size_t min_password_bytes = 8;
   std::size_t max_password_bytes = 1024;
   std::size_t max_title_bytes = 256;  ///< group title

@@ -33,20 +33,69 @@ struct NewMessage {
   Timestamp created_at = 0;
 };
 
+// Every write that others must hear of also appends to the update stream (see `Update`) and
+// returns the position it got there (`cursor`) and whom to tell (`members`), so that the caller
+// can deliver it live without another read.
+
 struct AppendResult {
-  Message message;         ///< the stored message (the first one, for a duplicate)
-  bool duplicate = false;  ///< true when the chat already held (sender, client_msg_id)
+  Message message;              ///< the stored message (the first one, for a duplicate)
+  bool duplicate = false;       ///< true when the chat already held (sender, client_msg_id)
+  Cursor cursor = 0;            ///< the message's update; equals message.id
+  std::vector<UserId> members;  ///< the chat's members, the sender included
 };
 
 struct DirectChatResult {
   Chat chat;
   bool created = false;  ///< false when the chat already existed
+  Cursor cursor = 0;     ///< the chat update that tells both users (0 when not created)
 };
 
 /// The member's watermarks after an update, and whether they moved.
 struct WatermarkResult {
   ChatMember member;
   bool moved = false;
+  Cursor cursor = 0;  ///< the receipt update (0 when nothing moved)
+  std::vector<UserId> members;
+};
+
+/// What a change to a chat's members or title did.
+struct ChatChange {
+  Chat chat;  ///< the chat after the change
+  /// The records written into the chat's order (member_added, member_removed, member_left,
+  /// chat_renamed), in seq order; each is also an update with cursor == message.id.
+  std::vector<Message> messages;
+  /// Users who joined: each also got a chat update (`added_cursors[i]` for `added[i]`).
+  std::vector<UserId> added;
+  std::vector<Cursor> added_cursors;
+  /// Everyone to tell: the members after the change and those who just left or were removed
+  /// (a removed member hears of their removal and of nothing after it).
+  std::vector<UserId> notify;
+};
+
+enum class UpdateKind {
+  message,  ///< a message, text or a record of a change (`message`)
+  receipt,  ///< a member's watermarks moved (`chat_id`, `member`)
+  chat,     ///< the user was added to a chat, or it was created with them (`chat`)
+};
+
+/// One entry of a user's update stream. A user's stream holds the updates of every chat while
+/// they are a member of it: from the update that added them up to and including the one that
+/// removed them.
+struct Update {
+  Cursor cursor = 0;
+  UpdateKind kind = UpdateKind::message;
+  ChatId chat_id = 0;
+  Message message;    ///< kind message
+  ChatMember member;  ///< kind receipt: the watermarks after the move
+  Chat chat;          ///< kind chat: the chat as it is when read
+};
+
+struct UpdatePage {
+  std::vector<Update> updates;  ///< in cursor order
+  /// Where to continue from: the last update's cursor, or when `more` is false the newest
+  /// position of the whole stream at the time of the read (so nothing before it is missed).
+  Cursor cursor = 0;
+  bool more = false;  ///< true when the page was cut at the limit
 };
 
 enum class HistoryDirection { before, after };
@@ -88,9 +137,25 @@ class WriteTransaction {
   /// `b` (a chat with oneself). Errors: not_found (no such user).
   virtual Result<DirectChatResult> open_direct_chat(UserId a, UserId b, Timestamp now) = 0;
   /// Creates a group with `creator` as owner and `members` (duplicates and the creator
-  /// ignored). Errors: not_found (a member does not exist).
-  virtual Result<Chat> create_group_chat(UserId creator, std::string_view title,
-                                         std::span<const UserId> members, Timestamp now) = 0;
+  /// ignored); every member gets a chat update (`ChatChange::added`, creator included).
+  /// Errors: not_found (a member does not exist).
+  virtual Result<ChatChange> create_group_chat(UserId creator, std::string_view title,
+                                               std::span<const UserId> members, Timestamp now) = 0;
+  /// Adds users to a group; those already members are skipped. Errors: not_a_member (`by`),
+  /// forbidden (`by` is not an admin or owner, or the chat is direct), not_found.
+  virtual Result<ChatChange> add_members(ChatId chat, UserId by, std::span<const UserId> users,
+                                         Timestamp now) = 0;
+  /// Removes a member from a group. Errors: not_a_member (`by` or `user`), forbidden (`by` is
+  /// not an admin or owner, `user` is the owner, or the chat is direct).
+  virtual Result<ChatChange> remove_member(ChatId chat, UserId by, UserId user, Timestamp now) = 0;
+  /// The user leaves a group; when the owner leaves, the longest-standing admin (else member)
+  /// becomes owner. Errors: not_a_member, forbidden (a direct chat).
+  virtual Result<ChatChange> leave_chat(ChatId chat, UserId user, Timestamp now) = 0;
+  /// Errors: not_a_member, forbidden (not an admin or owner, or a direct chat).
+  virtual Result<ChatChange> rename_chat(ChatId chat, UserId by, std::string_view title,
+                                         Timestamp now) = 0;
+  /// Records when the user's last connection closed. Errors: not_found.
+  virtual Result<void> set_last_seen(UserId user, Timestamp when) = 0;
 
   /// Stores a message with the chat's next seq, and moves the sender's own watermarks to it.
   /// A second message with the same (sender, client_msg_id) in the same chat stores nothing and
@@ -129,6 +194,13 @@ class StoreReader {
   virtual Result<std::vector<ChatSummary>> list_chats(UserId user) = 0;
   /// A page of messages; `status` is left as `sent` for the caller to fill in.
   virtual Result<std::vector<Message>> history(const HistoryQuery& query) = 0;
+
+  /// The user's updates after `after`, at most `limit`. `after` = 0 reads from the start of
+  /// each membership. Errors: cursor_expired (`after` is beyond the newest position, e.g. a
+  /// cursor from another database, or older than what the stream keeps).
+  virtual Result<UpdatePage> updates_since(UserId user, Cursor after, std::size_t limit) = 0;
+  /// Every user who shares at least one chat with `user`, without `user`.
+  virtual Result<std::vector<UserId>> contacts(UserId user) = 0;
 };
 
 /// Where the server keeps its state. The server calls `begin_write` from one thread only (its

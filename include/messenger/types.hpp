@@ -15,11 +15,22 @@ using SessionId = std::int64_t;
 using Seq = std::int64_t;
 /// Milliseconds since the Unix epoch, UTC, taken from the server's clock.
 using Timestamp = std::int64_t;
+/// Position in a user's update stream: increasing, not contiguous (the stream of one user skips
+/// the positions of updates for others). 0 is the start.
+using Cursor = std::int64_t;
 
 struct User {
   UserId id = 0;
   std::string name;
   Timestamp created_at = 0;
+  Timestamp last_seen = 0;  ///< when the user's last connection closed; 0 if never
+};
+
+/// Whether a user is online now, and when they last were.
+struct Presence {
+  UserId user_id = 0;
+  bool online = false;
+  Timestamp last_seen = 0;
 };
 
 enum class ChatKind { direct, group };
@@ -44,6 +55,16 @@ struct Chat {
   std::vector<ChatMember> members;
 };
 
+/// What a message is: text from a person, or a record of a change to the chat that the server
+/// writes into the chat's order (so every member sees changes and messages in one sequence).
+enum class MessageKind {
+  text,
+  member_added,    ///< `subject_id` joined, added by `sender_id`
+  member_removed,  ///< `subject_id` was removed by `sender_id`
+  member_left,     ///< `sender_id` left (`subject_id` is the same user)
+  chat_renamed,    ///< `sender_id` renamed the chat to `text`
+};
+
 /// Status of a message from one side: for the sender, how far the other members got; for a
 /// receiver, how far they themselves got.
 enum class MessageStatus { sent, delivered, seen };
@@ -57,6 +78,8 @@ struct Message {
   std::string text;
   Timestamp created_at = 0;
   MessageStatus status = MessageStatus::sent;  ///< filled in for the asking user
+  MessageKind kind = MessageKind::text;
+  UserId subject_id = 0;  ///< the member a membership change is about
 };
 
 /// One line of a user's chat list.
@@ -77,5 +100,6 @@ struct SendAck {
 const char* to_string(ChatKind kind) noexcept;
 const char* to_string(MemberRole role) noexcept;
 const char* to_string(MessageStatus status) noexcept;
+const char* to_string(MessageKind kind) noexcept;
 
 }  // namespace messenger

@@ -25,7 +25,10 @@ std::string dump(const Json& value) {
 }
 
 Json user_json(const User& user) {
-  return Json::object({{"id", user.id}, {"name", user.name}, {"created_at", user.created_at}});
+  return Json::object({{"id", user.id},
+                       {"name", user.name},
+                       {"created_at", user.created_at},
+                       {"last_seen", user.last_seen}});
 }
 
 Json member_json(const ChatMember& member) {
@@ -53,6 +56,8 @@ Json message_json(const Message& message) {
                        {"chat_id", message.chat_id},
                        {"seq", message.seq},
                        {"sender_id", message.sender_id},
+                       {"kind", to_string(message.kind)},
+                       {"subject_id", message.subject_id},
                        {"client_msg_id", message.client_msg_id},
                        {"text", message.text},
                        {"created_at", message.created_at},
@@ -64,6 +69,47 @@ Json summary_json(const ChatSummary& summary) {
       {{"chat", chat_json(summary.chat)},
        {"last_message", summary.last_message ? message_json(*summary.last_message) : Json()},
        {"unread", summary.unread}});
+}
+
+Json presence_json(const Presence& presence) {
+  return Json::object({{"user_id", presence.user_id},
+                       {"online", presence.online},
+                       {"last_seen", presence.last_seen}});
+}
+
+// The wire never says that typing stopped: it lasts a fixed time unless renewed, so `typing` is
+// not written.
+Json event_json(const ServerEvent& event) {
+  return std::visit(
+      Overloaded{
+          [](const MessageEvent& e) {
+            return Json::object(
+                {{"event", "message"}, {"cursor", e.cursor}, {"message", message_json(e.message)}});
+          },
+          [](const ReceiptEvent& e) {
+            return Json::object({{"event", "receipt"},
+                                 {"cursor", e.cursor},
+                                 {"chat_id", e.chat_id},
+                                 {"user_id", e.user_id},
+                                 {"delivered_seq", e.delivered_seq},
+                                 {"seen_seq", e.seen_seq}});
+          },
+          [](const ChatEvent& e) {
+            return Json::object(
+                {{"event", "chat"}, {"cursor", e.cursor}, {"chat", chat_json(e.chat)}});
+          },
+          [](const TypingEvent& e) {
+            return Json::object(
+                {{"event", "typing"}, {"chat_id", e.chat_id}, {"user_id", e.user_id}});
+          },
+          [](const PresenceEvent& e) {
+            return Json::object({{"event", "presence"},
+                                 {"user_id", e.presence.user_id},
+                                 {"online", e.presence.online},
+                                 {"last_seen", e.presence.last_seen}});
+          },
+      },
+      event);
 }
 
 void add_reply_fields(Json& frame, const ReplyBody& reply) {
@@ -95,29 +141,20 @@ void add_reply_fields(Json& frame, const ReplyBody& reply) {
                      messages.push_back(message_json(message));
                  },
                  [](const EmptyReply&) {},
+                 [&](const SyncReply& r) {
+                   auto& updates = frame["updates"] = Json::array();
+                   for (const auto& update : r.updates)
+                     updates.push_back(event_json(update));
+                   frame["cursor"] = r.cursor;
+                   frame["more"] = r.more;
+                 },
+                 [&](const PresenceReply& r) {
+                   auto& presence = frame["presence"] = Json::array();
+                   for (const auto& entry : r.presence)
+                     presence.push_back(presence_json(entry));
+                 },
              },
              reply);
-}
-
-void add_event_fields(Json& frame, const ServerEvent& event) {
-  std::visit(Overloaded{
-                 [&](const MessageEvent& e) {
-                   frame["event"] = "message";
-                   frame["message"] = message_json(e.message);
-                 },
-                 [&](const ReceiptEvent& e) {
-                   frame["event"] = "receipt";
-                   frame["chat_id"] = e.chat_id;
-                   frame["user_id"] = e.user_id;
-                   frame["delivered_seq"] = e.delivered_seq;
-                   frame["seen_seq"] = e.seen_seq;
-                 },
-                 [&](const ChatEvent& e) {
-                   frame["event"] = "chat";
-                   frame["chat"] = chat_json(e.chat);
-                 },
-             },
-             event);
 }
 
 void add_history_fields(Json& frame, const HistoryQuery& query) {
@@ -171,6 +208,26 @@ void add_request_fields(Json& frame, const RequestBody& body) {
                    frame["seq"] = r.seq;
                  },
                  [&](const GetHistory& r) { add_history_fields(frame, r.query); },
+                 [&](const Sync& r) {
+                   frame["cursor"] = r.cursor;
+                   if (r.limit != 0) frame["limit"] = r.limit;
+                 },
+                 [&](const Typing& r) { frame["chat_id"] = r.chat_id; },
+                 [&](const GetPresence& r) { frame["user_ids"] = r.user_ids; },
+                 [&](const GetChat& r) { frame["chat_id"] = r.chat_id; },
+                 [&](const AddMembers& r) {
+                   frame["chat_id"] = r.chat_id;
+                   frame["user_ids"] = r.user_ids;
+                 },
+                 [&](const RemoveMember& r) {
+                   frame["chat_id"] = r.chat_id;
+                   frame["user_id"] = r.user_id;
+                 },
+                 [&](const LeaveChat& r) { frame["chat_id"] = r.chat_id; },
+                 [&](const RenameChat& r) {
+                   frame["chat_id"] = r.chat_id;
+                   frame["title"] = r.title;
+                 },
              },
              body);
 }
@@ -191,9 +248,7 @@ std::string encode_error(std::optional<RequestId> id, const Error& error) {
 }
 
 std::string encode_event(const ServerEvent& event) {
-  Json frame = Json::object();
-  add_event_fields(frame, event);
-  return dump(frame);
+  return dump(event_json(event));
 }
 
 std::string encode_request(const Request& request) {

@@ -54,6 +54,8 @@ class ServerFrame {
   Result<ChatListReply> as_chat_list() const;
   Result<SendReply> as_send() const;
   Result<HistoryReply> as_history() const;
+  Result<SyncReply> as_sync() const;
+  Result<PresenceReply> as_presence() const;
   Result<ServerEvent> as_event() const;
 
  private:

@@ -135,6 +135,16 @@ std::optional<std::int64_t> FieldReader::optional_integer(std::string_view key, 
   return checked_integer(key, *value, min, max);
 }
 
+bool FieldReader::boolean(std::string_view key) {
+  const auto& value = this->value(key);
+  if (!ok()) return false;
+  if (!value.is_boolean()) {
+    fail(malformed_, fmt::format("field \"{}\" must be true or false", key));
+    return false;
+  }
+  return value.get<bool>();
+}
+
 std::vector<std::int64_t> FieldReader::integers(std::string_view key, std::int64_t min,
                                                 std::size_t max_size) {
   const auto& array = value(key);

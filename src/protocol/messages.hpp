@@ -65,9 +65,44 @@ struct GetHistory {  // "get_history": fields chat_id, before | after, order, li
   HistoryQuery query;
 };
 
-using RequestBody = std::variant<Hello, Register, Login, Resume, Logout, FindUser, OpenDirectChat,
-                                 CreateGroup, ListChats, SendMessage, AckDelivered, MarkSeen,
-                                 GetHistory>;
+// Updates in one sync reply: "limit" runs from 1 to kMaxSyncPage; the decoder fills in
+// kDefaultSyncPage when the field is left out.
+inline constexpr std::size_t kMaxSyncPage = 500;
+inline constexpr std::size_t kDefaultSyncPage = 100;
+
+struct Sync {  // "sync": the user's updates after `cursor` (0: from the start)
+  Cursor cursor = 0;
+  std::size_t limit = 0;  // optional on the wire; 0 means the server's default
+};
+struct Typing {  // "typing": the user is typing in the chat now
+  ChatId chat_id = 0;
+};
+struct GetPresence {  // "get_presence"
+  std::vector<UserId> user_ids;
+};
+struct GetChat {  // "get_chat": the chat with its members and their watermarks
+  ChatId chat_id = 0;
+};
+struct AddMembers {  // "add_members"
+  ChatId chat_id = 0;
+  std::vector<UserId> user_ids;
+};
+struct RemoveMember {  // "remove_member"
+  ChatId chat_id = 0;
+  UserId user_id = 0;
+};
+struct LeaveChat {  // "leave_chat"
+  ChatId chat_id = 0;
+};
+struct RenameChat {  // "rename_chat"
+  ChatId chat_id = 0;
+  std::string title;
+};
+
+using RequestBody =
+    std::variant<Hello, Register, Login, Resume, Logout, FindUser, OpenDirectChat, CreateGroup,
+                 ListChats, SendMessage, AckDelivered, MarkSeen, GetHistory, Sync, Typing,
+                 GetPresence, GetChat, AddMembers, RemoveMember, LeaveChat, RenameChat>;
 
 struct Request {
   RequestId id = 0;
@@ -103,13 +138,24 @@ struct SendReply {
 struct HistoryReply {
   std::vector<Message> messages;
 };
-struct EmptyReply {};  // logout, ack_delivered, mark_seen
-
-using ReplyBody = std::variant<HelloReply, SessionReply, UserReply, ChatReply, ChatListReply,
-                               SendReply, HistoryReply, EmptyReply>;
+struct EmptyReply {};  // logout, ack_delivered, mark_seen, typing, leave_chat
 
 // Events, server to client: {"event": "<name>", ...fields}. They reuse the public event types:
-// "message" (MessageEvent), "receipt" (ReceiptEvent), "chat" (ChatEvent).
-using ServerEvent = std::variant<MessageEvent, ReceiptEvent, ChatEvent>;
+// "message" (MessageEvent), "receipt" (ReceiptEvent), "chat" (ChatEvent) — these three carry
+// their stream "cursor" —, and the ephemeral "typing" (TypingEvent) and "presence"
+// (PresenceEvent).
+using ServerEvent = std::variant<MessageEvent, ReceiptEvent, ChatEvent, TypingEvent, PresenceEvent>;
+
+struct SyncReply {                   // sync: {updates: [events with cursors], cursor, more}
+  std::vector<ServerEvent> updates;  // message, receipt and chat events only
+  Cursor cursor = 0;
+  bool more = false;
+};
+struct PresenceReply {  // get_presence: {presence: [{user_id, online, last_seen}]}
+  std::vector<Presence> presence;
+};
+
+using ReplyBody = std::variant<HelloReply, SessionReply, UserReply, ChatReply, ChatListReply,
+                               SendReply, HistoryReply, EmptyReply, SyncReply, PresenceReply>;
 
 }  // namespace messenger::protocol

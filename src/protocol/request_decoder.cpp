@@ -17,12 +17,16 @@ constexpr std::size_t kMaxListedFieldBytes = 64;
 
 constexpr std::int64_t kMinId = 1;
 constexpr std::int64_t kMinSeq = 0;
+constexpr std::int64_t kMinCursor = 0;
 
 TextBounds name_bounds(const Limits& limits) {
   return {1, limits.max_name_bytes};
 }
 TextBounds device_bounds(const Limits& limits) {
   return {0, limits.max_device_bytes};
+}
+TextBounds title_bounds(const Limits& limits) {
+  return {0, limits.max_title_bytes};
 }
 
 RequestBody decode_hello(FieldReader& fields, const Limits& limits) {
@@ -62,7 +66,7 @@ RequestBody decode_open_direct_chat(FieldReader& fields, const Limits&) {
 }
 
 RequestBody decode_create_group(FieldReader& fields, const Limits& limits) {
-  return CreateGroup{.title = fields.text("title", {0, limits.max_title_bytes}),
+  return CreateGroup{.title = fields.text("title", title_bounds(limits)),
                      .members = fields.integers("members", kMinId, limits.max_group_members)};
 }
 
@@ -87,13 +91,23 @@ RequestBody decode_mark_seen(FieldReader& fields, const Limits&) {
                   .seq = fields.integer("seq", kMinSeq)};
 }
 
+// A page size: from 1 to `max`, `fallback` when the field is left out.
+std::size_t page_limit(FieldReader& fields, std::size_t max, std::size_t fallback) {
+  auto limit = fields.optional_integer("limit", 1);
+  if (!limit) return fallback;
+  if (static_cast<std::uint64_t>(*limit) > max) {
+    fields.fail(Errc::too_large, fmt::format("field \"limit\" must be at most {}", max));
+    return fallback;
+  }
+  return static_cast<std::size_t>(*limit);
+}
+
 RequestBody decode_get_history(FieldReader& fields, const Limits& limits) {
   HistoryQuery query;
   query.chat_id = fields.integer("chat_id", kMinId);
   auto before = fields.optional_integer("before", kMinSeq);
   auto after = fields.optional_integer("after", kMinSeq);
   auto order = fields.optional_text("order");
-  auto limit = fields.optional_integer("limit", 1);
 
   if (before && after) fields.fail(Errc::bad_request, "give \"before\" or \"after\", not both");
   query.direction = after ? HistoryDirection::after : HistoryDirection::before;
@@ -103,13 +117,53 @@ RequestBody decode_get_history(FieldReader& fields, const Limits& limits) {
   } else if (order && order != "newest_first") {
     fields.fail(Errc::bad_request, "field \"order\" must be \"newest_first\" or \"oldest_first\"");
   }
-  if (limit && static_cast<std::uint64_t>(*limit) > limits.max_history_page) {
-    fields.fail(Errc::too_large,
-                fmt::format("field \"limit\" must be at most {}", limits.max_history_page));
-  } else if (limit) {
-    query.limit = static_cast<std::size_t>(*limit);
-  }
+  query.limit = page_limit(fields, limits.max_history_page, query.limit);
   return GetHistory{.query = query};
+}
+
+RequestBody decode_sync(FieldReader& fields, const Limits&) {
+  return Sync{.cursor = fields.integer("cursor", kMinCursor),
+              .limit = page_limit(fields, kMaxSyncPage, kDefaultSyncPage)};
+}
+
+RequestBody decode_typing(FieldReader& fields, const Limits&) {
+  return Typing{.chat_id = fields.integer("chat_id", kMinId)};
+}
+
+std::vector<UserId> user_ids(FieldReader& fields, const Limits& limits) {
+  return fields.integers("user_ids", kMinId, limits.max_group_members);
+}
+
+RequestBody decode_get_presence(FieldReader& fields, const Limits& limits) {
+  return GetPresence{.user_ids = user_ids(fields, limits)};
+}
+
+RequestBody decode_get_chat(FieldReader& fields, const Limits&) {
+  return GetChat{.chat_id = fields.integer("chat_id", kMinId)};
+}
+
+// An empty list would write nothing and tell no one; refusing it points at the caller's bug.
+RequestBody decode_add_members(FieldReader& fields, const Limits& limits) {
+  AddMembers add{.chat_id = fields.integer("chat_id", kMinId),
+                 .user_ids = user_ids(fields, limits)};
+  if (fields.ok() && add.user_ids.empty()) {
+    fields.fail(Errc::bad_request, "field \"user_ids\" must not be empty");
+  }
+  return add;
+}
+
+RequestBody decode_remove_member(FieldReader& fields, const Limits&) {
+  return RemoveMember{.chat_id = fields.integer("chat_id", kMinId),
+                      .user_id = fields.integer("user_id", kMinId)};
+}
+
+RequestBody decode_leave_chat(FieldReader& fields, const Limits&) {
+  return LeaveChat{.chat_id = fields.integer("chat_id", kMinId)};
+}
+
+RequestBody decode_rename_chat(FieldReader& fields, const Limits& limits) {
+  return RenameChat{.chat_id = fields.integer("chat_id", kMinId),
+                    .title = fields.text("title", title_bounds(limits))};
 }
 
 struct RequestType {
@@ -118,7 +172,7 @@ struct RequestType {
 };
 
 // In the order of the RequestBody alternatives, so that a body's index finds its name.
-constexpr std::array<RequestType, 13> kRequestTypes = {{
+constexpr std::array<RequestType, 21> kRequestTypes = {{
     {"hello", decode_hello},
     {"register", decode_register},
     {"login", decode_login},
@@ -132,6 +186,14 @@ constexpr std::array<RequestType, 13> kRequestTypes = {{
     {"ack_delivered", decode_ack_delivered},
     {"mark_seen", decode_mark_seen},
     {"get_history", decode_get_history},
+    {"sync", decode_sync},
+    {"typing", decode_typing},
+    {"get_presence", decode_get_presence},
+    {"get_chat", decode_get_chat},
+    {"add_members", decode_add_members},
+    {"remove_member", decode_remove_member},
+    {"leave_chat", decode_leave_chat},
+    {"rename_chat", decode_rename_chat},
 }};
 static_assert(kRequestTypes.size() == std::variant_size_v<RequestBody>);
 

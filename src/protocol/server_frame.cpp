@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 
+#include <array>
 #include <climits>
 #include <initializer_list>
 
@@ -72,7 +73,8 @@ std::vector<T> nested_array(FieldReader& parent, std::string_view key, T (*read)
 User user_fields(FieldReader& fields) {
   return User{.id = fields.integer("id"),
               .name = fields.text("name"),
-              .created_at = fields.integer("created_at")};
+              .created_at = fields.integer("created_at"),
+              .last_seen = fields.integer("last_seen")};
 }
 
 constexpr std::initializer_list<MemberRole> kRoles = {MemberRole::member, MemberRole::admin,
@@ -95,6 +97,10 @@ Chat chat_fields(FieldReader& fields) {
               .members = nested_array(fields, "members", member_fields)};
 }
 
+constexpr std::initializer_list<MessageKind> kMessageKinds = {
+    MessageKind::text, MessageKind::member_added, MessageKind::member_removed,
+    MessageKind::member_left, MessageKind::chat_renamed};
+
 Message message_fields(FieldReader& fields) {
   return Message{
       .id = fields.integer("id"),
@@ -105,7 +111,9 @@ Message message_fields(FieldReader& fields) {
       .text = fields.text("text"),
       .created_at = fields.integer("created_at"),
       .status = read_enum(fields, "status",
-                          {MessageStatus::sent, MessageStatus::delivered, MessageStatus::seen})};
+                          {MessageStatus::sent, MessageStatus::delivered, MessageStatus::seen}),
+      .kind = read_enum(fields, "kind", kMessageKinds),
+      .subject_id = fields.integer("subject_id")};
 }
 
 ChatSummary summary_fields(FieldReader& fields) {
@@ -150,19 +158,114 @@ HistoryReply history_fields(FieldReader& fields) {
   return HistoryReply{nested_array(fields, "messages", message_fields)};
 }
 
-MessageEvent message_event_fields(FieldReader& fields) {
-  return MessageEvent{nested(fields, "message", message_fields)};
+Presence presence_fields(FieldReader& fields) {
+  return Presence{.user_id = fields.integer("user_id"),
+                  .online = fields.boolean("online"),
+                  .last_seen = fields.integer("last_seen")};
 }
 
-ReceiptEvent receipt_event_fields(FieldReader& fields) {
+PresenceReply presence_reply_fields(FieldReader& fields) {
+  return PresenceReply{nested_array(fields, "presence", presence_fields)};
+}
+
+ServerEvent message_event_fields(FieldReader& fields) {
+  return MessageEvent{.message = nested(fields, "message", message_fields),
+                      .cursor = fields.integer("cursor")};
+}
+
+ServerEvent receipt_event_fields(FieldReader& fields) {
   return ReceiptEvent{.chat_id = fields.integer("chat_id"),
                       .user_id = fields.integer("user_id"),
                       .delivered_seq = fields.integer("delivered_seq"),
-                      .seen_seq = fields.integer("seen_seq")};
+                      .seen_seq = fields.integer("seen_seq"),
+                      .cursor = fields.integer("cursor")};
 }
 
-ChatEvent chat_event_fields(FieldReader& fields) {
-  return ChatEvent{nested(fields, "chat", chat_fields)};
+ServerEvent chat_event_fields(FieldReader& fields) {
+  auto chat = nested(fields, "chat", chat_fields);
+  return ChatEvent{.chat = std::move(chat), .cursor = fields.integer("cursor")};
+}
+
+// The wire has no "stopped typing": an event means typing now.
+ServerEvent typing_event_fields(FieldReader& fields) {
+  return TypingEvent{
+      .chat_id = fields.integer("chat_id"), .user_id = fields.integer("user_id"), .typing = true};
+}
+
+ServerEvent presence_event_fields(FieldReader& fields) {
+  return PresenceEvent{presence_fields(fields)};
+}
+
+struct EventType {
+  std::string_view name;
+  ServerEvent (*read)(FieldReader&);
+  bool in_stream;  // an update of the user's stream, with a cursor; may come in a sync reply
+};
+
+constexpr std::array<EventType, 5> kEventTypes = {{
+    {"message", message_event_fields, true},
+    {"receipt", receipt_event_fields, true},
+    {"chat", chat_event_fields, true},
+    {"typing", typing_event_fields, false},
+    {"presence", presence_event_fields, false},
+}};
+static_assert(kEventTypes.size() == std::variant_size_v<ServerEvent>);
+
+const EventType* find_event_type(std::string_view name) {
+  for (const auto& type : kEventTypes) {
+    if (type.name == name) return &type;
+  }
+  return nullptr;
+}
+
+Result<ServerEvent> read_event(const nlohmann::json& object, const EventType& type) {
+  FieldReader fields(object, kMalformed);
+  auto event = type.read(fields);
+  if (!fields.ok()) return fields.error();
+  return event;
+}
+
+// One entry of a sync reply's updates; nothing for an event this client does not know, which
+// a newer server may add (the reply's cursor still moves past it).
+Result<std::optional<ServerEvent>> read_update(const nlohmann::json& value) {
+  if (!value.is_object()) return Error{kMalformed, "field \"updates\": expected objects"};
+  FieldReader fields(value, kMalformed);
+  auto name = fields.text("event", {1});
+  if (!fields.ok()) return fields.error();
+  const auto* type = find_event_type(name);
+  if (!type) return std::optional<ServerEvent>{};
+  if (!type->in_stream) {
+    return Error{kMalformed, fmt::format("event \"{}\" is not an update of the stream", name)};
+  }
+  auto event = read_event(value, *type);
+  if (!event) return event.error();
+  return std::optional<ServerEvent>{std::move(*event)};
+}
+
+std::vector<ServerEvent> stream_updates(FieldReader& parent, std::string_view key) {
+  const auto& array = parent.value(key);
+  if (!parent.ok()) return {};
+  if (!array.is_array()) {
+    parent.fail(kMalformed, fmt::format("field \"{}\" must be an array", key));
+    return {};
+  }
+  std::vector<ServerEvent> updates;
+  updates.reserve(array.size());
+  for (const auto& element : array) {
+    auto update = read_update(element);
+    if (!update) {
+      parent.fail(update.error().code, update.error().message);
+      return {};
+    }
+    if (*update) updates.push_back(std::move(**update));
+  }
+  return updates;
+}
+
+SyncReply sync_fields(FieldReader& fields) {
+  return SyncReply{.updates = stream_updates(fields, "updates"),
+                   .cursor = fields.integer("cursor"),
+                   .more = fields.boolean("more")};
 }
 
 // The accessors check types before every read, so nlohmann should never throw; if it does, the
@@ -187,14 +290,6 @@ Result<T> read_reply(const nlohmann::json* frame, bool is_event, const std::opti
     if (!fields.ok()) return fields.error();
     return reply;
   });
-}
-
-template <typename T>
-Result<ServerEvent> read_event(const nlohmann::json& frame, T (*read)(FieldReader&)) {
-  FieldReader fields(frame, kMalformed);
-  T event = read(fields);
-  if (!fields.ok()) return fields.error();
-  return ServerEvent{std::move(event)};
 }
 
 // What kind of frame it is: an event, an error reply (its id may be null) or a success reply.
@@ -277,15 +372,22 @@ Result<HistoryReply> ServerFrame::as_history() const {
   return read_reply(json_ ? &json_->value : nullptr, is_event(), error_, history_fields);
 }
 
+Result<SyncReply> ServerFrame::as_sync() const {
+  return read_reply(json_ ? &json_->value : nullptr, is_event(), error_, sync_fields);
+}
+
+Result<PresenceReply> ServerFrame::as_presence() const {
+  return read_reply(json_ ? &json_->value : nullptr, is_event(), error_, presence_reply_fields);
+}
+
 Result<ServerEvent> ServerFrame::as_event() const {
   if (!is_event() || !json_) return Error{kMalformed, "the frame is not an event"};
   return guarded<ServerEvent>([&]() -> Result<ServerEvent> {
     const auto& frame = json_->value;
     const auto& name = frame.at("event").get_ref<const std::string&>();
-    if (name == "message") return read_event(frame, message_event_fields);
-    if (name == "receipt") return read_event(frame, receipt_event_fields);
-    if (name == "chat") return read_event(frame, chat_event_fields);
-    return Error{kMalformed, fmt::format("unknown event \"{}\"", name)};
+    const auto* type = find_event_type(name);
+    if (!type) return Error{kMalformed, fmt::format("unknown event \"{}\"", name)};
+    return read_event(frame, *type);
   });
 }
 

@@ -52,6 +52,8 @@ void check_frame_side(std::string_view text) {
   check_reply(*frame, frame->as_chat_list());
   check_reply(*frame, frame->as_send());
   check_reply(*frame, frame->as_history());
+  check_reply(*frame, frame->as_sync());
+  check_reply(*frame, frame->as_presence());
   if (auto event = frame->as_event(); event.ok()) {
     auto encoded = protocol::encode_event(*event);
     auto again = protocol::ServerFrame::parse(encoded);

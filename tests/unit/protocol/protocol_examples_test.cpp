@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "protocol/codec.hpp"
@@ -62,6 +63,9 @@ std::vector<Example> json_blocks(const std::string& markdown) {
   return examples;
 }
 
+template <typename T, typename... Candidates>
+constexpr bool kIsOneOf = (std::is_same_v<T, Candidates> || ...);
+
 // The reply to `request`, read with the accessor for its type and encoded again.
 std::string reencode_reply(const protocol::RequestBody& request,
                            const protocol::ServerFrame& frame) {
@@ -70,27 +74,36 @@ std::string reencode_reply(const protocol::RequestBody& request,
     if (!read.ok()) return "unreadable: " + read.error().message;
     return protocol::encode_reply(id, protocol::ReplyBody{*read});
   };
-  switch (request.index()) {
-    case 0:
-      return encoded(frame.as_hello());
-    case 1:
-    case 2:
-      return encoded(frame.as_session());
-    case 3:
-    case 5:
-      return encoded(frame.as_user());
-    case 6:
-    case 7:
-      return encoded(frame.as_chat());
-    case 8:
-      return encoded(frame.as_chat_list());
-    case 9:
-      return encoded(frame.as_send());
-    case 12:
-      return encoded(frame.as_history());
-    default:
-      return protocol::encode_reply(id, protocol::EmptyReply{});
-  }
+  return std::visit(
+      [&](const auto& body) -> std::string {
+        using T = std::decay_t<decltype(body)>;
+        namespace p = protocol;
+        if constexpr (std::is_same_v<T, p::Hello>) {
+          return encoded(frame.as_hello());
+        } else if constexpr (kIsOneOf<T, p::Register, p::Login>) {
+          return encoded(frame.as_session());
+        } else if constexpr (kIsOneOf<T, p::Resume, p::FindUser>) {
+          return encoded(frame.as_user());
+        } else if constexpr (kIsOneOf<T, p::OpenDirectChat, p::CreateGroup, p::GetChat,
+                                      p::AddMembers, p::RemoveMember, p::RenameChat>) {
+          return encoded(frame.as_chat());
+        } else if constexpr (std::is_same_v<T, p::ListChats>) {
+          return encoded(frame.as_chat_list());
+        } else if constexpr (std::is_same_v<T, p::SendMessage>) {
+          return encoded(frame.as_send());
+        } else if constexpr (std::is_same_v<T, p::GetHistory>) {
+          return encoded(frame.as_history());
+        } else if constexpr (std::is_same_v<T, p::Sync>) {
+          return encoded(frame.as_sync());
+        } else if constexpr (std::is_same_v<T, p::GetPresence>) {
+          return encoded(frame.as_presence());
+        } else {
+          static_assert(
+              kIsOneOf<T, p::Logout, p::AckDelivered, p::MarkSeen, p::Typing, p::LeaveChat>);
+          return protocol::encode_reply(id, protocol::EmptyReply{});
+        }
+      },
+      request);
 }
 
 json parsed_or_null(const std::string& text) {

@@ -15,8 +15,8 @@ namespace protocol = messenger::protocol;
 
 namespace {
 
-const std::set<std::string> kOptionalFields = {"client", "device", "before", "after", "order",
-                                                "limit"};
+const std::set<std::string> kOptionalFields = {"client", "device", "before",
+                                               "after",  "order",  "limit"};
 
 protocol::DecodedRequest decode(const std::string& text, const Limits& limits = {}) {
   return protocol::decode_request(text, limits);
@@ -261,6 +261,7 @@ TEST_CASE("strings longer than their limit are too_large, and at the limit are a
   json send = json::parse(send_with_text("t"));
   json group{{"id", 1}, {"type", "create_group"}, {"title", ""}, {"members", json::array()}};
   json hello{{"id", 1}, {"type", "hello"}, {"protocol", 1}, {"client", ""}};
+  json rename{{"id", 1}, {"type", "rename_chat"}, {"chat_id", 1}, {"title", ""}};
   json find{{"id", 1}, {"type", "find_user"}, {"name", "n"}};
   std::vector<Case> cases = {
       {"register", "name", limits.max_name_bytes, reg},
@@ -273,6 +274,7 @@ TEST_CASE("strings longer than their limit are too_large, and at the limit are a
       {"send_message", "text", limits.max_text_bytes, send},
       {"send_message", "client_msg_id", limits.max_client_msg_id_bytes, send},
       {"create_group", "title", limits.max_title_bytes, group},
+      {"rename_chat", "title", limits.max_title_bytes, rename},
       {"hello", "client", limits.max_device_bytes, hello},
   };
   for (const auto& c : cases) {
@@ -328,6 +330,14 @@ TEST_CASE("ids must be positive and sequence numbers not negative") {
                 "field \"seq\" must be an integer from 0");
   check_refused(R"({"id": 1, "type": "create_group", "title": "t", "members": [2, 0]})",
                 Errc::bad_request, 1, "field \"members\"");
+  check_refused(R"({"id": 1, "type": "remove_member", "chat_id": 1, "user_id": 0})",
+                Errc::bad_request, 1, "field \"user_id\" must be an integer from 1");
+  check_refused(R"({"id": 1, "type": "get_presence", "user_ids": [-2]})", Errc::bad_request, 1,
+                "field \"user_ids\"");
+  for (const char* type : {"typing", "get_chat", "leave_chat"}) {
+    check_refused(json{{"id", 1}, {"type", type}, {"chat_id", 0}}.dump(), Errc::bad_request, 1,
+                  "field \"chat_id\" must be an integer from 1");
+  }
   CHECK(decode(R"({"id": 1, "type": "mark_seen", "chat_id": 1, "seq": 0})").body.has_value());
 }
 
@@ -394,4 +404,71 @@ TEST_CASE("every request type name decodes to its own type") {
     auto frame = json::parse(protocol::encode_request({1, body}));
     CHECK(frame["type"] == protocol::type_name(body));
   }
+}
+
+TEST_CASE("a sync without a limit asks for the default page of 100 updates") {
+  auto decoded = decode(R"({"id": 1, "type": "sync", "cursor": 0})");
+  REQUIRE(decoded.body.has_value());
+  const auto& sync = std::get<protocol::Sync>(*decoded.body);
+  CHECK(sync.cursor == 0);
+  CHECK(sync.limit == protocol::kDefaultSyncPage);
+  CHECK(protocol::kDefaultSyncPage == 100);
+}
+
+TEST_CASE("a sync limit runs from 1 to 500 and the cursor is not negative") {
+  json base{{"id", 6}, {"type", "sync"}, {"cursor", 12}};
+  auto largest = decode(with(base, "limit", 500));
+  REQUIRE(largest.body.has_value());
+  CHECK(std::get<protocol::Sync>(*largest.body).limit == 500);
+  CHECK(decode(with(base, "limit", 1)).body.has_value());
+  check_refused(with(base, "limit", 501), Errc::too_large, 6, "at most 500");
+  check_refused(with(base, "limit", 0), Errc::bad_request, 6, "field \"limit\"");
+  check_refused(with(base, "cursor", -1), Errc::bad_request, 6,
+                "field \"cursor\" must be an integer from 0");
+  CHECK(decode(with(base, "cursor", INT64_MAX)).body.has_value());
+}
+
+TEST_CASE("a sync left at the server's default page is sent without a limit") {
+  auto frame = json::parse(protocol::encode_request({1, protocol::Sync{.cursor = 4, .limit = 0}}));
+  CHECK(frame == json{{"id", 1}, {"type", "sync"}, {"cursor", 4}});
+}
+
+TEST_CASE("lists of user ids are limited like a group's members") {
+  Limits limits{.max_group_members = 3};
+  json add{{"id", 1}, {"type", "add_members"}, {"chat_id", 9}, {"user_ids", {1, 2, 3}}};
+  json presence{{"id", 1}, {"type", "get_presence"}, {"user_ids", {1, 2, 3}}};
+  for (const auto& frame : {add, presence}) {
+    INFO(frame.dump());
+    CHECK(decode(frame.dump(), limits).body.has_value());
+    check_refused(with(frame, "user_ids", {1, 2, 3, 4}), Errc::too_large, 1,
+                  "field \"user_ids\" must have at most 3 entries", limits);
+  }
+}
+
+TEST_CASE("adding nobody to a group is refused, asking for nobody's presence is not") {
+  check_refused(R"({"id": 2, "type": "add_members", "chat_id": 9, "user_ids": []})",
+                Errc::bad_request, 2, "field \"user_ids\" must not be empty");
+  auto decoded = decode(R"({"id": 2, "type": "get_presence", "user_ids": []})");
+  REQUIRE(decoded.body.has_value());
+  CHECK(std::get<protocol::GetPresence>(*decoded.body).user_ids.empty());
+}
+
+TEST_CASE("group requests hold the values that were sent") {
+  auto decoded = decode(R"({"id": 3, "type": "add_members", "chat_id": 9, "user_ids": [4, 5]})");
+  REQUIRE(decoded.body.has_value());
+  const auto& add = std::get<protocol::AddMembers>(*decoded.body);
+  CHECK(add.chat_id == 9);
+  CHECK(add.user_ids == std::vector<messenger::UserId>{4, 5});
+
+  decoded = decode(R"({"id": 3, "type": "remove_member", "chat_id": 9, "user_id": 4})");
+  REQUIRE(decoded.body.has_value());
+  CHECK(std::get<protocol::RemoveMember>(*decoded.body).user_id == 4);
+
+  decoded = decode(R"({"id": 3, "type": "rename_chat", "chat_id": 9, "title": ""})");
+  REQUIRE(decoded.body.has_value());
+  CHECK(std::get<protocol::RenameChat>(*decoded.body).title.empty());
+
+  decoded = decode(R"({"id": 3, "type": "leave_chat", "chat_id": 9})");
+  REQUIRE(decoded.body.has_value());
+  CHECK(std::get<protocol::LeaveChat>(*decoded.body).chat_id == 9);
 }

@@ -8,7 +8,7 @@
 namespace messenger::protocol::samples {
 
 inline User user() {
-  return User{.id = 2, .name = "bob", .created_at = 1717171800000};
+  return User{.id = 2, .name = "bob", .created_at = 1717171800000, .last_seen = 1717179000000};
 }
 
 inline Chat group() {
@@ -59,6 +59,20 @@ inline Message message(Seq seq, MessageStatus status) {
                  .status = status};
 }
 
+// A record of a change written into the chat's order: carol (3) added by bob (2).
+inline Message member_added(Seq seq) {
+  return Message{.id = 90 + seq,
+                 .chat_id = 13,
+                 .seq = seq,
+                 .sender_id = 2,
+                 .client_msg_id = "",
+                 .text = "",
+                 .created_at = 1717175000000 + seq,
+                 .status = MessageStatus::delivered,
+                 .kind = MessageKind::member_added,
+                 .subject_id = 3};
+}
+
 inline std::vector<RequestBody> requests() {
   HistoryQuery history{.chat_id = 13,
                        .anchor = 40,
@@ -79,6 +93,14 @@ inline std::vector<RequestBody> requests() {
       AckDelivered{.chat_id = 13, .seq = 7},
       MarkSeen{.chat_id = 13, .seq = 0},
       GetHistory{.query = history},
+      Sync{.cursor = 96, .limit = 200},
+      Typing{.chat_id = 13},
+      GetPresence{.user_ids = {2, 3}},
+      GetChat{.chat_id = 13},
+      AddMembers{.chat_id = 13, .user_ids = {4, 5}},
+      RemoveMember{.chat_id = 13, .user_id = 3},
+      LeaveChat{.chat_id = 13},
+      RenameChat{.chat_id = 13, .title = "Bouldering \xF0\x9F\xA7\x97"},
   };
 }
 
@@ -95,14 +117,29 @@ inline std::vector<ReplyBody> replies() {
       SendReply{.ack = {.message_id = 96, .chat_id = 13, .seq = 8, .created_at = 1717175100000}},
       HistoryReply{.messages = {message(7, MessageStatus::seen), message(6, MessageStatus::sent)}},
       EmptyReply{},
+      SyncReply{.updates = {ChatEvent{.chat = group(), .cursor = 90},
+                            MessageEvent{.message = member_added(8), .cursor = 98},
+                            ReceiptEvent{.chat_id = 13,
+                                         .user_id = 3,
+                                         .delivered_seq = 8,
+                                         .seen_seq = 8,
+                                         .cursor = 99}},
+                .cursor = 99,
+                .more = true},
+      SyncReply{.updates = {}, .cursor = 120, .more = false},
+      PresenceReply{.presence = {{.user_id = 2, .online = true, .last_seen = 1717179000000},
+                                 {.user_id = 3, .online = false, .last_seen = 0}}},
   };
 }
 
 inline std::vector<ServerEvent> events() {
   return {
-      MessageEvent{.message = message(8, MessageStatus::sent)},
-      ReceiptEvent{.chat_id = 13, .user_id = 2, .delivered_seq = 8, .seen_seq = 6},
-      ChatEvent{.chat = group()},
+      MessageEvent{.message = message(8, MessageStatus::sent), .cursor = 98},
+      ReceiptEvent{.chat_id = 13, .user_id = 2, .delivered_seq = 8, .seen_seq = 6, .cursor = 101},
+      ChatEvent{.chat = group(), .cursor = 102},
+      TypingEvent{.chat_id = 13, .user_id = 2, .typing = true},
+      PresenceEvent{.presence = {.user_id = 2, .online = false, .last_seen = 1717179000000}},
+      MessageEvent{.message = member_added(9), .cursor = 103},
   };
 }
 

@@ -39,6 +39,10 @@ std::string reencode_reply(const protocol::ServerFrame& frame, const protocol::R
         if constexpr (std::is_same_v<T, protocol::EmptyReply>) {
           return protocol::encode_reply(id, protocol::EmptyReply{});
         }
+        if constexpr (std::is_same_v<T, protocol::SyncReply>) return reencode(frame.as_sync());
+        if constexpr (std::is_same_v<T, protocol::PresenceReply>) {
+          return reencode(frame.as_presence());
+        }
       },
       kind);
 }
@@ -117,8 +121,19 @@ TEST_CASE("replies and events carry their fields under the documented keys") {
                      {"seq", 42},
                      {"created_at", 5}});
   CHECK(protocol::encode_reply(8, protocol::EmptyReply{}) == R"({"id":8,"ok":true})");
-  CHECK(protocol::encode_event(messenger::ReceiptEvent{12, 2, 43, 41}) ==
-        R"({"event":"receipt","chat_id":12,"user_id":2,"delivered_seq":43,"seen_seq":41})");
+  CHECK(protocol::encode_event(messenger::ReceiptEvent{12, 2, 43, 41, 77}) ==
+        R"({"event":"receipt","cursor":77,"chat_id":12,"user_id":2,"delivered_seq":43,)"
+        R"("seen_seq":41})");
+  CHECK(protocol::encode_event(messenger::TypingEvent{12, 2, true}) ==
+        R"({"event":"typing","chat_id":12,"user_id":2})");
+  CHECK(protocol::encode_event(messenger::PresenceEvent{{2, true, 0}}) ==
+        R"({"event":"presence","user_id":2,"online":true,"last_seen":0})");
+  auto presence =
+      json::parse(protocol::encode_reply(9, protocol::PresenceReply{{{2, false, 1717179000000}}}));
+  CHECK(presence ==
+        json{{"id", 9},
+             {"ok", true},
+             {"presence", {{{"user_id", 2}, {"online", false}, {"last_seen", 1717179000000}}}}});
 }
 
 TEST_CASE("an error reply keeps its id, code and message") {
@@ -170,18 +185,18 @@ TEST_CASE("a reply read as the wrong kind is a protocol error") {
 
 TEST_CASE("fields and events the client does not know are ignored") {
   auto frame = parsed(
-      R"({"id": 2, "ok": true, "user": {"id": 1, "name": "a", "created_at": 3, "avatar": "x"},
-          "new_field": [1, 2]})");
+      R"({"id": 2, "ok": true, "user": {"id": 1, "name": "a", "created_at": 3, "last_seen": 0,
+          "avatar": "x"}, "new_field": [1, 2]})");
   auto user = frame.as_user();
   REQUIRE(user.ok());
   CHECK(user->user.name == "a");
 
-  auto unknown = parsed(R"({"event": "typing", "chat_id": 1})");
+  auto unknown = parsed(R"({"event": "call_started", "chat_id": 1})");
   CHECK(unknown.is_event());
   auto event = unknown.as_event();
   REQUIRE_FALSE(event.ok());
   CHECK(event.code() == Errc::protocol_error);
-  CHECK(event.error().message.find("\"typing\"") != std::string::npos);
+  CHECK(event.error().message.find("\"call_started\"") != std::string::npos);
 }
 
 TEST_CASE("frames that are neither a reply nor an event are protocol errors") {
@@ -212,8 +227,16 @@ TEST_CASE("replies with mistyped or unknown values are protocol errors") {
 
   auto bad_status = parsed(
       R"({"id": 1, "ok": true, "messages": [{"id": 1, "chat_id": 1, "seq": 1, "sender_id": 1,
-          "client_msg_id": "c", "text": "t", "created_at": 0, "status": "read"}]})");
+          "kind": "text", "subject_id": 0, "client_msg_id": "c", "text": "t", "created_at": 0,
+          "status": "read"}]})");
   CHECK(bad_status.as_history().code() == Errc::protocol_error);
+  auto bad_kind = parsed(
+      R"({"id": 1, "ok": true, "messages": [{"id": 1, "chat_id": 1, "seq": 1, "sender_id": 1,
+          "kind": "poll", "subject_id": 0, "client_msg_id": "c", "text": "t", "created_at": 0,
+          "status": "sent"}]})");
+  auto history = bad_kind.as_history();
+  REQUIRE_FALSE(history.ok());
+  CHECK(history.error().message.find("\"kind\"") != std::string::npos);
 
   auto not_array = parsed(R"({"id": 1, "ok": true, "messages": {}})");
   CHECK(not_array.as_history().code() == Errc::protocol_error);
@@ -247,4 +270,144 @@ TEST_CASE("a parsed frame can be copied and read after the original is gone") {
   auto user = copy->as_user();
   REQUIRE(user.ok());
   CHECK(user->user.name == "bob");
+}
+
+TEST_CASE("messages of every kind keep their kind and subject through a round trip") {
+  using messenger::MessageKind;
+  for (auto kind : {MessageKind::text, MessageKind::member_added, MessageKind::member_removed,
+                    MessageKind::member_left, MessageKind::chat_renamed}) {
+    auto message = protocol::samples::member_added(4);
+    message.kind = kind;
+    message.subject_id = kind == MessageKind::text ? 0 : 7;
+    auto text = protocol::encode_reply(1, protocol::HistoryReply{{message}});
+    CHECK(json::parse(text)["messages"][0]["kind"] == messenger::to_string(kind));
+    auto history = parsed(text).as_history();
+    REQUIRE(history.ok());
+    REQUIRE(history->messages.size() == 1);
+    CHECK(history->messages[0].kind == kind);
+    CHECK(history->messages[0].subject_id == message.subject_id);
+  }
+}
+
+TEST_CASE("the updates of a sync reply are encoded exactly like live events") {
+  auto sample = std::get<protocol::SyncReply>(protocol::samples::replies()[8]);
+  auto reply = json::parse(protocol::encode_reply(5, sample));
+  CHECK(reply["cursor"] == 99);
+  CHECK(reply["more"] == true);
+  REQUIRE(reply["updates"].size() == sample.updates.size());
+  for (std::size_t i = 0; i < sample.updates.size(); ++i) {
+    CHECK(reply["updates"][i] == json::parse(protocol::encode_event(sample.updates[i])));
+  }
+
+  auto read = parsed(reply.dump()).as_sync();
+  REQUIRE(read.ok());
+  REQUIRE(read->updates.size() == 3);
+  const auto& record = std::get<messenger::MessageEvent>(read->updates[1]);
+  CHECK(record.cursor == 98);
+  CHECK(record.message.kind == messenger::MessageKind::member_added);
+  CHECK(record.message.subject_id == 3);
+  CHECK(std::get<messenger::ReceiptEvent>(read->updates[2]).cursor == 99);
+}
+
+TEST_CASE("a sync reply skips updates of events the client does not know") {
+  auto frame = parsed(
+      R"({"id": 5, "ok": true, "updates": [{"event": "pinned", "cursor": 7, "chat_id": 1},
+          {"event": "receipt", "cursor": 8, "chat_id": 1, "user_id": 2, "delivered_seq": 3,
+          "seen_seq": 1}], "cursor": 8, "more": false, "extra": 1})");
+  auto sync = frame.as_sync();
+  REQUIRE(sync.ok());
+  REQUIRE(sync->updates.size() == 1);
+  CHECK(std::get<messenger::ReceiptEvent>(sync->updates[0]).cursor == 8);
+  CHECK(sync->cursor == 8);
+  CHECK_FALSE(sync->more);
+}
+
+TEST_CASE("sync replies with malformed updates are protocol errors") {
+  auto check_refused = [](const std::string& text, const std::string& fragment) {
+    auto sync = parsed(text).as_sync();
+    INFO(text);
+    REQUIRE_FALSE(sync.ok());
+    CHECK(sync.code() == Errc::protocol_error);
+    INFO(sync.error().message);
+    CHECK(sync.error().message.find(fragment) != std::string::npos);
+  };
+  check_refused(R"({"id": 1, "ok": true, "updates": {}, "cursor": 1, "more": false})",
+                "field \"updates\" must be an array");
+  check_refused(R"({"id": 1, "ok": true, "updates": [3], "cursor": 1, "more": false})",
+                "expected objects");
+  check_refused(R"({"id": 1, "ok": true, "updates": [{"cursor": 1}], "cursor": 1, "more": true})",
+                "missing field \"event\"");
+  check_refused(R"({"id": 1, "ok": true, "updates": [], "cursor": 1, "more": 0})",
+                "field \"more\" must be true or false");
+  check_refused(R"({"id": 1, "ok": true, "updates": [], "more": true})",
+                "missing field \"cursor\"");
+  check_refused(R"({"id": 1, "ok": true, "updates": [{"event": "typing", "chat_id": 1,
+                    "user_id": 2}], "cursor": 1, "more": false})",
+                "\"typing\" is not an update of the stream");
+  check_refused(R"({"id": 1, "ok": true, "updates": [{"event": "receipt", "chat_id": 1,
+                    "user_id": 2, "delivered_seq": 3, "seen_seq": 1}], "cursor": 1,
+                    "more": false})",
+                "missing field \"cursor\"");
+}
+
+TEST_CASE("events of the update stream carry their cursor") {
+  for (const auto& event : protocol::samples::events()) {
+    auto frame = json::parse(protocol::encode_event(event));
+    bool in_stream =
+        frame["event"] == "message" || frame["event"] == "receipt" || frame["event"] == "chat";
+    INFO(frame.dump());
+    CHECK(frame.contains("cursor") == in_stream);
+    if (!in_stream) continue;
+    frame.erase("cursor");
+    auto read = parsed(frame.dump()).as_event();
+    REQUIRE_FALSE(read.ok());
+    CHECK(read.error().message.find("missing field \"cursor\"") != std::string::npos);
+  }
+  auto read = parsed(protocol::encode_event(protocol::samples::events()[2])).as_event();
+  REQUIRE(read.ok());
+  CHECK(std::get<messenger::ChatEvent>(*read).cursor == 102);
+}
+
+TEST_CASE("a typing event always means typing now; the wire never says stopped") {
+  auto stopped = protocol::encode_event(messenger::TypingEvent{5, 2, false});
+  CHECK(stopped == protocol::encode_event(messenger::TypingEvent{5, 2, true}));
+  auto read = parsed(stopped).as_event();
+  REQUIRE(read.ok());
+  const auto& typing = std::get<messenger::TypingEvent>(*read);
+  CHECK(typing.chat_id == 5);
+  CHECK(typing.user_id == 2);
+  CHECK(typing.typing);
+}
+
+TEST_CASE("presence replies and events hold the values that were sent") {
+  auto sample = protocol::samples::replies()[10];
+  auto presence = parsed(protocol::encode_reply(4, sample)).as_presence();
+  REQUIRE(presence.ok());
+  REQUIRE(presence->presence.size() == 2);
+  CHECK(presence->presence[0].user_id == 2);
+  CHECK(presence->presence[0].online);
+  CHECK(presence->presence[0].last_seen == 1717179000000);
+  CHECK_FALSE(presence->presence[1].online);
+
+  auto event = parsed(R"({"event": "presence", "user_id": 3, "online": false,
+                          "last_seen": 1717179000000})")
+                   .as_event();
+  REQUIRE(event.ok());
+  const auto& offline = std::get<messenger::PresenceEvent>(*event).presence;
+  CHECK(offline.user_id == 3);
+  CHECK_FALSE(offline.online);
+  CHECK(offline.last_seen == 1717179000000);
+
+  auto numeric = parsed(R"({"event": "presence", "user_id": 3, "online": 1, "last_seen": 0})");
+  CHECK(numeric.as_event().code() == Errc::protocol_error);
+  auto not_array = parsed(R"({"id": 1, "ok": true, "presence": {}})");
+  CHECK(not_array.as_presence().code() == Errc::protocol_error);
+}
+
+TEST_CASE("a user carries when they were last seen") {
+  auto text = protocol::encode_reply(2, protocol::UserReply{protocol::samples::user()});
+  CHECK(json::parse(text)["user"]["last_seen"] == 1717179000000);
+  auto user = parsed(text).as_user();
+  REQUIRE(user.ok());
+  CHECK(user->user.last_seen == 1717179000000);
 }
