@@ -3,34 +3,31 @@
 #include <asio/executor_work_guard.hpp>
 #include <asio/io_context.hpp>
 #include <asio/post.hpp>
-#include <atomic>
-#include <condition_variable>
-#include <deque>
 #include <future>
-#include <map>
-#include <mutex>
-#include <random>
 #include <thread>
 
-#include "client/request_table.hpp"
+#include "client/client_msg_id.hpp"
+#include "client/client_status.hpp"
+#include "client/client_store.hpp"
+#include "client/connection_machine.hpp"
+#include "client/event_queue.hpp"
+#include "client/outbox.hpp"
 #include "log/logger.hpp"
-#include "messenger/transport.hpp"
-#include "messenger/version.hpp"
-#include "protocol/codec.hpp"
 
 namespace messenger {
 namespace {
 
-constexpr const char* kClientName = "messenger-client/0.1";
+/// Beyond the request timeout (which the network thread enforces), how long a caller waits
+/// before giving up on a network thread that does not answer at all.
+constexpr std::chrono::milliseconds kCallerGrace{2'000};
+/// Steps of a connection attempt, each bounded by the request timeout: the WebSocket
+/// handshake, hello, resume.
+constexpr int kConnectSteps = 3;
 
-/// A client message id unique enough across devices and restarts: 128 random bits in hex.
-std::string random_client_msg_id() {
-  static thread_local std::mt19937_64 generator(std::random_device{}());
-  char buffer[33];
-  std::snprintf(buffer, sizeof buffer, "%016llx%016llx",
-                static_cast<unsigned long long>(generator()),
-                static_cast<unsigned long long>(generator()));
-  return buffer;
+Result<void> read_empty(const Result<protocol::ServerFrame>& frame) {
+  if (!frame) return frame.error();
+  if (frame->error()) return *frame->error();
+  return {};
 }
 
 }  // namespace
@@ -41,312 +38,155 @@ class Client::Impl {
       : options_(std::move(options)),
         log_(options_.log, "client"),
         work_(asio::make_work_guard(io_)),
-        transport_(make_websocket_transport(io_, options_.log)),
+        events_(io_),
+        store_(open_store()),
+        saved_(load_saved()),
+        outbox_(store_.get(), std::move(saved_.outbox), log_),
+        machine_(io_, options_, {events_, status_, outbox_, store_.get()}, saved_),
         thread_([this] { io_.run(); }) {}
 
   ~Impl() {
-    close();
+    asio::post(io_, [this] { machine_.shut_down(); });
     work_.reset();
-    // Give the closing handshake a moment, then stop whatever is left.
+    // Whatever is still in flight (a handshake, a closing handshake) is abandoned here.
     asio::post(io_, [this] { io_.stop(); });
     thread_.join();
   }
 
-  Result<void> connect() {
-    std::lock_guard connect_lock(connect_mutex_);
-    if (state() == ConnectionState::connected) return {};
-    set_state(ConnectionState::connecting, std::nullopt);
-
-    auto done = std::make_shared<std::promise<Result<std::shared_ptr<Connection>>>>();
-    auto generation = ++generation_;
-    ConnectionEvents events;
-    events.on_text = [this, generation](std::string text) {
-      if (generation == generation_) handle_text(text);
-    };
-    events.on_closed = [this, generation](CloseCode code, std::string_view reason) {
-      if (generation == generation_) handle_closed(code, reason);
-    };
-    ConnectOptions connect_options;
-    connect_options.url = options_.url;
-    transport_->connect(
-        connect_options, std::move(events),
-        [done](Result<std::shared_ptr<Connection>> result) { done->set_value(std::move(result)); });
-
-    auto future = done->get_future();
-    if (future.wait_for(options_.request_timeout) != std::future_status::ready) {
-      ++generation_;
-      Error error{Errc::timeout, "could not connect to " + options_.url + " in time"};
-      set_state(ConnectionState::disconnected, error);
-      return error;
+  /// Runs `start` on the network thread and waits for the answer it gives to `done`.
+  template <typename T>
+  T on_network(std::function<void(std::function<void(T)> done)> start,
+               std::chrono::milliseconds limit) {
+    auto promise = std::make_shared<std::promise<T>>();
+    auto future = promise->get_future();
+    asio::post(io_, [start = std::move(start), promise] {
+      start([promise](T value) { promise->set_value(std::move(value)); });
+    });
+    if (future.wait_for(limit + kCallerGrace) != std::future_status::ready) {
+      return T(Error{Errc::timeout, "the client's network thread did not answer"});
     }
-    auto connection = future.get();
-    if (!connection) {
-      set_state(ConnectionState::disconnected, connection.error());
-      return connection.error();
-    }
-    {
-      std::lock_guard lock(mutex_);
-      connection_ = *connection;
-    }
-
-    auto hello =
-        call(protocol::Hello{kProtocolVersion, kClientName}, &protocol::ServerFrame::as_hello);
-    if (!hello) {
-      close_connection(CloseCode::normal, "hello failed");
-      set_state(ConnectionState::disconnected, hello.error());
-      return hello.error();
-    }
-    set_state(ConnectionState::connected, std::nullopt);
-    log_.info("connected to {}", options_.url);
-    return {};
+    return future.get();
   }
 
-  void close() {
-    close_connection(CloseCode::normal, "client closed");
-    table_.fail_all({Errc::disconnected, "the client was closed"});
-    if (state() != ConnectionState::disconnected) {
-      set_state(ConnectionState::disconnected, std::nullopt);
-    }
+  Result<void> connect(bool resume_saved) {
+    if (store_error_) return *store_error_;
+    return on_network<Result<void>>(
+        [this, resume_saved](auto done) { machine_.connect(resume_saved, std::move(done)); },
+        options_.request_timeout * kConnectSteps);
   }
 
-  ConnectionState state() const {
-    std::lock_guard lock(mutex_);
-    return state_;
+  Result<protocol::ServerFrame> exchange(protocol::RequestBody body) {
+    return on_network<Result<protocol::ServerFrame>>(
+        [this, body = std::move(body)](auto done) mutable {
+          machine_.request(std::move(body), std::move(done));
+        },
+        options_.request_timeout);
   }
 
-  std::optional<User> user() const {
-    std::lock_guard lock(mutex_);
-    return user_;
-  }
-
-  Result<Session> authenticate(protocol::RequestBody body) {
-    if (auto connected = connect(); !connected) return connected.error();
-    auto reply = call(std::move(body), &protocol::ServerFrame::as_session);
-    if (!reply) return reply.error();
-    set_user(reply->user);
-    return Session{reply->user, reply->token};
-  }
-
-  Result<User> resume(std::string_view token) {
-    if (auto connected = connect(); !connected) return connected.error();
-    auto reply = call(protocol::Resume{std::string(token)}, &protocol::ServerFrame::as_user);
-    if (!reply) return reply.error();
-    set_user(reply->user);
-    return reply->user;
-  }
-
-  Result<void> logout() {
-    auto done = call_empty(protocol::Logout{});
-    if (done) set_user(std::nullopt);
-    return done;
-  }
-
-  /// Sends one request and waits for its reply, read with `as`.
   template <typename Reply>
   Result<Reply> call(protocol::RequestBody body,
                      Result<Reply> (protocol::ServerFrame::*as)() const) {
-    auto frame = exchange(std::move(body));
-    if (!frame) return frame.error();
-    if (frame->error()) return *frame->error();
-    return ((*frame).*as)();
+    return read_reply(exchange(std::move(body)), as);
   }
 
   Result<void> call_empty(protocol::RequestBody body) {
-    auto frame = exchange(std::move(body));
-    if (!frame) return frame.error();
-    if (frame->error()) return *frame->error();
-    return {};
+    return read_empty(exchange(std::move(body)));
   }
 
-  std::optional<ClientEvent> poll_event(std::chrono::milliseconds timeout) {
-    std::unique_lock lock(mutex_);
-    if (!events_changed_.wait_for(lock, timeout, [this] { return !events_.empty(); })) {
-      return std::nullopt;
-    }
-    auto event = std::move(events_.front());
-    events_.pop_front();
-    return event;
+  Result<protocol::ServerFrame> authenticate(protocol::RequestBody body) {
+    if (auto connected = connect(false); !connected) return connected.error();
+    return on_network<Result<protocol::ServerFrame>>(
+        [this, body = std::move(body)](auto done) mutable {
+          machine_.authenticate(std::move(body), std::move(done));
+        },
+        options_.request_timeout);
   }
 
-  void set_event_handler(std::function<void(const ClientEvent&)> handler) {
-    std::lock_guard lock(mutex_);
-    handler_ = std::move(handler);
-    // Events that queued up before the handler came go to it first, in order, on the network
-    // thread; events arriving meanwhile queue behind them.
-    if (handler_ && !events_.empty() && !draining_) {
-      draining_ = true;
-      asio::post(io_, [this] { drain_to_handler(); });
+  Result<User> resume(std::string_view token) {
+    std::string wanted(token);
+    // The session the client holds resumes with the connection (it may be back in already,
+    // having reconnected by itself); another one needs a request of its own.
+    bool held = ask_network<bool>([this, wanted] { return machine_.holds_token(wanted); });
+    if (auto connected = connect(held); !connected) return connected.error();
+    if (ask_network<bool>([this, wanted] { return machine_.holds_session(wanted); })) {
+      if (auto me = status_.user()) return *me;
     }
+    auto reply = authenticate(protocol::Resume{wanted});
+    auto user = read_reply(reply, &protocol::ServerFrame::as_user);
+    if (!user) return user.error();
+    return user->user;
+  }
+
+  Result<void> logout() {
+    return read_empty(on_network<Result<protocol::ServerFrame>>(
+        [this](auto done) { machine_.logout(std::move(done)); }, options_.request_timeout));
+  }
+
+  void close() {
+    ask_network<bool>([this] {
+      machine_.close();
+      return true;
+    });
+  }
+
+  std::string queue_message(ChatId chat, std::string_view text, std::string_view client_msg_id) {
+    std::string id = client_msg_id.empty() ? random_client_msg_id() : std::string(client_msg_id);
+    if (outbox_.push({id, chat, std::string(text)})) {
+      asio::post(io_, [this] { machine_.outbox_changed(); });
+    }
+    return id;
   }
 
   const ClientOptions& options() const { return options_; }
+  ClientStatus& status() { return status_; }
+  Outbox& outbox() { return outbox_; }
+  EventQueue& events() { return events_; }
 
  private:
-  Result<protocol::ServerFrame> exchange(protocol::RequestBody body) {
-    std::shared_ptr<Connection> connection;
-    {
-      std::lock_guard lock(mutex_);
-      connection = connection_;
-    }
-    if (!connection) return Error{Errc::disconnected, "not connected"};
-    auto id = table_.open();
-    connection->send_text(protocol::encode_request({id, std::move(body)}));
-    return table_.wait(id, options_.request_timeout);
+  /// Runs `read` on the network thread and returns what it gives, or a default value when the
+  /// network thread does not answer.
+  template <typename T>
+  T ask_network(std::function<T()> read) {
+    auto promise = std::make_shared<std::promise<T>>();
+    auto future = promise->get_future();
+    asio::post(io_, [read = std::move(read), promise] { promise->set_value(read()); });
+    if (future.wait_for(kCallerGrace) != std::future_status::ready) return T{};
+    return future.get();
   }
 
-  void handle_text(const std::string& text) {
-    auto frame = protocol::ServerFrame::parse(text);
-    if (!frame) {
-      log_.warn("unreadable frame from the server: {}", frame.error().message);
-      return;
+  std::unique_ptr<ClientStore> open_store() {
+    if (options_.data_file.empty()) return nullptr;
+    auto store = ClientStore::open(options_.data_file);
+    if (!store) {
+      log_.error("{}", store.error().message);
+      store_error_ = store.error();
+      return nullptr;
     }
-    if (!frame->is_event()) {
-      if (!frame->id()) {
-        // The server could not read a request's id; that request ends with a timeout.
-        log_.warn("the server refused a request it could not read: {}",
-                  frame->error() ? frame->error()->message : "no reason given");
-        return;
-      }
-      table_.complete(*frame->id(), std::move(*frame));
-      return;
-    }
-    auto event = frame->as_event();
-    if (!event) {
-      log_.debug("ignoring an event this client does not know: {}", event.error().message);
-      return;
-    }
-    std::visit([this](auto& e) { on_event(std::move(e)); }, *event);
+    return std::move(*store);
   }
 
-  void on_event(MessageEvent event) {
-    auto me = user();
-    if (options_.auto_ack_delivered && me && event.message.sender_id != me->id) {
-      schedule_ack(event.message.chat_id, event.message.seq);
+  SavedClientState load_saved() {
+    if (!store_) return {};
+    auto saved = store_->load();
+    if (!saved) {
+      log_.error("{}", saved.error().message);
+      store_error_ = saved.error();
+      return {};
     }
-    emit(std::move(event));
-  }
-  void on_event(ReceiptEvent event) { emit(event); }
-  void on_event(ChatEvent event) { emit(std::move(event)); }
-
-  /// Acknowledges a burst of messages with one request per chat, once the burst is read.
-  void schedule_ack(ChatId chat, Seq seq) {
-    auto& highest = pending_acks_[chat];
-    highest = std::max(highest, seq);
-    if (ack_scheduled_) return;
-    ack_scheduled_ = true;
-    asio::post(io_, [this] { flush_acks(); });
-  }
-
-  void flush_acks() {
-    ack_scheduled_ = false;
-    std::shared_ptr<Connection> connection;
-    {
-      std::lock_guard lock(mutex_);
-      connection = connection_;
-    }
-    if (connection) {
-      for (auto [chat, seq] : pending_acks_) {
-        protocol::Request request{table_.untracked(), protocol::AckDelivered{chat, seq}};
-        connection->send_text(protocol::encode_request(request));
-      }
-    }
-    pending_acks_.clear();
-  }
-
-  void handle_closed(CloseCode code, std::string_view reason) {
-    {
-      std::lock_guard lock(mutex_);
-      connection_.reset();
-    }
-    Error error{code == CloseCode::auth_failed ? Errc::session_revoked : Errc::disconnected,
-                "connection closed (" + std::to_string(static_cast<int>(code)) + " " +
-                    std::string(reason) + ")"};
-    if (code == CloseCode::auth_failed) set_user(std::nullopt);
-    table_.fail_all(error);
-    log_.info("disconnected: {}", error.message);
-    set_state(ConnectionState::disconnected, error);
-  }
-
-  void close_connection(CloseCode code, std::string_view reason) {
-    std::shared_ptr<Connection> connection;
-    {
-      std::lock_guard lock(mutex_);
-      connection = std::move(connection_);
-    }
-    if (connection) {
-      ++generation_;
-      connection->close(code, reason);
-    }
-  }
-
-  void set_state(ConnectionState state, std::optional<Error> error) {
-    {
-      std::lock_guard lock(mutex_);
-      if (state_ == state && !error) return;
-      state_ = state;
-    }
-    emit(ConnectionEvent{state, std::move(error)});
-  }
-
-  void set_user(std::optional<User> user) {
-    std::lock_guard lock(mutex_);
-    user_ = std::move(user);
-  }
-
-  void emit(ClientEvent event) {
-    std::function<void(const ClientEvent&)> handler;
-    {
-      std::lock_guard lock(mutex_);
-      if (!handler_ || draining_) {
-        events_.push_back(std::move(event));
-        events_changed_.notify_one();
-        return;
-      }
-      handler = handler_;
-    }
-    handler(event);
-  }
-
-  void drain_to_handler() {
-    for (;;) {
-      std::function<void(const ClientEvent&)> handler;
-      ClientEvent event;
-      {
-        std::lock_guard lock(mutex_);
-        if (!handler_ || events_.empty()) {
-          draining_ = false;
-          return;
-        }
-        handler = handler_;
-        event = std::move(events_.front());
-        events_.pop_front();
-      }
-      handler(event);
-    }
+    return std::move(*saved);
   }
 
   ClientOptions options_;
   Logger log_;
   asio::io_context io_;
   asio::executor_work_guard<asio::io_context::executor_type> work_;
-  std::shared_ptr<Transport> transport_;
-  RequestTable table_;
-  std::mutex connect_mutex_;
-  std::atomic<std::uint64_t> generation_{0};
-
-  mutable std::mutex mutex_;
-  std::condition_variable events_changed_;
-  ConnectionState state_ = ConnectionState::disconnected;
-  std::shared_ptr<Connection> connection_;
-  std::optional<User> user_;
-  std::deque<ClientEvent> events_;
-  std::function<void(const ClientEvent&)> handler_;
-  bool draining_ = false;  // queued events are on their way to the handler
-
-  // Touched on the network thread only.
-  std::map<ChatId, Seq> pending_acks_;
-  bool ack_scheduled_ = false;
-
+  EventQueue events_;
+  ClientStatus status_;
+  std::optional<Error> store_error_;  // the data file could not be used: connecting fails
+  std::unique_ptr<ClientStore> store_;
+  SavedClientState saved_;
+  Outbox outbox_;
+  ConnectionMachine machine_;
   std::thread thread_;  // last: starts once everything above exists
 };
 
@@ -354,23 +194,29 @@ Client::Client(ClientOptions options) : impl_(std::make_unique<Impl>(std::move(o
 Client::~Client() = default;
 
 Result<void> Client::connect() {
-  return impl_->connect();
+  return impl_->connect(true);
 }
 void Client::close() {
   impl_->close();
 }
 ConnectionState Client::state() const {
-  return impl_->state();
+  return impl_->status().state();
 }
 
 Result<Session> Client::register_user(std::string_view name, std::string_view password) {
-  return impl_->authenticate(
+  auto reply = impl_->authenticate(
       protocol::Register{std::string(name), std::string(password), impl_->options().device});
+  auto session = read_reply(reply, &protocol::ServerFrame::as_session);
+  if (!session) return session.error();
+  return Session{session->user, session->token};
 }
 
 Result<Session> Client::login(std::string_view name, std::string_view password) {
-  return impl_->authenticate(
+  auto reply = impl_->authenticate(
       protocol::Login{std::string(name), std::string(password), impl_->options().device});
+  auto session = read_reply(reply, &protocol::ServerFrame::as_session);
+  if (!session) return session.error();
+  return Session{session->user, session->token};
 }
 
 Result<User> Client::resume(std::string_view token) {
@@ -380,7 +226,7 @@ Result<void> Client::logout() {
   return impl_->logout();
 }
 std::optional<User> Client::user() const {
-  return impl_->user();
+  return impl_->status().user();
 }
 
 Result<User> Client::find_user(std::string_view name) {
@@ -431,12 +277,64 @@ Result<void> Client::mark_seen(ChatId chat, Seq seq) {
   return impl_->call_empty(protocol::MarkSeen{chat, seq});
 }
 
+std::string Client::queue_message(ChatId chat, std::string_view text,
+                                  std::string_view client_msg_id) {
+  return impl_->queue_message(chat, text, client_msg_id);
+}
+
+std::size_t Client::outbox_size() const {
+  return impl_->outbox().size();
+}
+
+Cursor Client::cursor() const {
+  return impl_->status().cursor();
+}
+
+Result<void> Client::set_typing(ChatId chat) {
+  return impl_->call_empty(protocol::Typing{chat});
+}
+
+Result<std::vector<Presence>> Client::get_presence(const std::vector<UserId>& users) {
+  auto reply = impl_->call(protocol::GetPresence{users}, &protocol::ServerFrame::as_presence);
+  if (!reply) return reply.error();
+  return std::move(reply->presence);
+}
+
+Result<Chat> Client::get_chat(ChatId chat) {
+  auto reply = impl_->call(protocol::GetChat{chat}, &protocol::ServerFrame::as_chat);
+  if (!reply) return reply.error();
+  return reply->chat;
+}
+
+Result<Chat> Client::add_members(ChatId chat, const std::vector<UserId>& users) {
+  auto reply = impl_->call(protocol::AddMembers{chat, users}, &protocol::ServerFrame::as_chat);
+  if (!reply) return reply.error();
+  return reply->chat;
+}
+
+Result<Chat> Client::remove_member(ChatId chat, UserId user) {
+  auto reply = impl_->call(protocol::RemoveMember{chat, user}, &protocol::ServerFrame::as_chat);
+  if (!reply) return reply.error();
+  return reply->chat;
+}
+
+Result<void> Client::leave_chat(ChatId chat) {
+  return impl_->call_empty(protocol::LeaveChat{chat});
+}
+
+Result<Chat> Client::rename_chat(ChatId chat, std::string_view title) {
+  auto reply =
+      impl_->call(protocol::RenameChat{chat, std::string(title)}, &protocol::ServerFrame::as_chat);
+  if (!reply) return reply.error();
+  return reply->chat;
+}
+
 std::optional<ClientEvent> Client::poll_event(std::chrono::milliseconds timeout) {
-  return impl_->poll_event(timeout);
+  return impl_->events().poll(timeout);
 }
 
 void Client::set_event_handler(std::function<void(const ClientEvent&)> handler) {
-  impl_->set_event_handler(std::move(handler));
+  impl_->events().set_handler(std::move(handler));
 }
 
 }  // namespace messenger
