@@ -1,6 +1,7 @@
 #include "server_config.hpp"
 
 #include <charconv>
+#include <chrono>
 #include <fstream>
 
 namespace {
@@ -19,7 +20,16 @@ std::string trim(const std::string& text) {
 
 std::string apply(const std::string& key, const std::string& value, ServerConfig& config);
 
+// A config file may name another; this bounds the chain (and a file that names itself).
+constexpr int kMaxConfigDepth = 8;
+int config_depth = 0;
+
 std::string read_config_file(const std::string& path, ServerConfig& config) {
+  if (config_depth >= kMaxConfigDepth) return "config files nest too deep at " + path;
+  struct Depth {
+    Depth() { ++config_depth; }
+    ~Depth() { --config_depth; }
+  } depth;
   std::ifstream file(path);
   if (!file) return "cannot read config file " + path;
   std::string line;
@@ -61,6 +71,16 @@ std::string apply(const std::string& key, const std::string& value, ServerConfig
   } else if (key == "threads") {
     if (!parse_number(value, 256, number)) return "threads must be 0 to 256";
     options.threads = static_cast<unsigned>(number);
+  } else if (key == "ping-interval-ms") {
+    if (!parse_number(value, 3'600'000, number) || number == 0) {
+      return "ping-interval-ms must be 1 to 3600000";
+    }
+    options.limits.ping_interval = std::chrono::milliseconds(number);
+  } else if (key == "pong-timeout-ms") {
+    if (!parse_number(value, 3'600'000, number) || number == 0) {
+      return "pong-timeout-ms must be 1 to 3600000";
+    }
+    options.limits.pong_timeout = std::chrono::milliseconds(number);
   } else if (key == "allow-origin") {
     options.allowed_origins.push_back(value);
   } else if (key == "web-root") {
@@ -83,6 +103,9 @@ const char* const kServerUsage = R"(usage: messenger-server [options]
   --durability MODE     full (fsync every commit, default) or normal
   --log-level LEVEL     trace, debug, info (default), warn, error, off
   --threads N           network threads, 0 for one per core (default 0)
+  --ping-interval-ms N  silence on a connection before the server pings it (default 20000)
+  --pong-timeout-ms N   silence after a ping that marks the peer dead and offline
+                        (default 10000)
   --allow-origin ORIGIN browser origin allowed to connect (repeatable; * for any)
   --web-root DIR        folder of static files to serve over HTTP
   --config FILE         read "key = value" lines with the names above

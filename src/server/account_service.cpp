@@ -1,7 +1,6 @@
 #include "server/account_service.hpp"
 
 #include "server/client_session.hpp"
-#include "server/delivery.hpp"
 #include "server/server_context.hpp"
 
 namespace messenger {
@@ -9,11 +8,28 @@ namespace {
 
 constexpr const char* kDefaultDevice = "unnamed device";
 
+// Names are handles people type and read: no spaces, no control characters, and none of the
+// invisible or look-alike spacing and direction characters that would let two different names
+// look the same.
+bool forbidden_in_name(char32_t c) {
+  return c <= 0x20 || (c >= 0x7f && c <= 0xa0) || c == 0xad || c == 0x1680 || c == 0x180e ||
+         (c >= 0x2000 && c <= 0x200f) || (c >= 0x2028 && c <= 0x202f) ||
+         (c >= 0x205f && c <= 0x206f) || c == 0x3000 || c == 0xfeff || (c >= 0xfff9 && c <= 0xfffb);
+}
+
 bool valid_name(std::string_view name) {
   if (name.empty()) return false;
-  for (unsigned char c : name) {
-    // Names are handles people type: no control characters, no spaces at all.
-    if (c < 0x21 || c == 0x7f) return false;
+  // The text is valid UTF-8 already (the protocol decoder checked), so decoding can be simple.
+  for (std::size_t i = 0; i < name.size();) {
+    auto lead = static_cast<unsigned char>(name[i]);
+    std::size_t length = lead < 0x80 ? 1 : lead < 0xe0 ? 2 : lead < 0xf0 ? 3 : 4;
+    if (i + length > name.size()) return false;
+    char32_t c = length == 1 ? lead : lead & (0x7f >> length);
+    for (std::size_t k = 1; k < length; ++k) {
+      c = (c << 6) | (static_cast<unsigned char>(name[i + k]) & 0x3f);
+    }
+    if (forbidden_in_name(c)) return false;
+    i += length;
   }
   return true;
 }
@@ -116,14 +132,16 @@ void AccountService::resume(const std::shared_ptr<ClientSession>& session, proto
 
 void AccountService::start(const std::shared_ptr<ClientSession>& session, protocol::RequestId id,
                            const User& user, SessionId session_id, std::string token) {
-  session->bind({user, session_id});
+  if (!session->bind({user, session_id})) {
+    session->fail(id, {Errc::disconnected, "the connection closed during login"});
+    return;
+  }
   if (token.empty()) {
     session->reply(id, protocol::UserReply{user});
   } else {
     session->reply(id, protocol::SessionReply{user, std::move(token)});
   }
   context_.log.debug("user {} logged in from {}", user.id, session->peer());
-  delivery_.catch_up(session);
 }
 
 void AccountService::logout(const std::shared_ptr<ClientSession>& session, protocol::RequestId id) {

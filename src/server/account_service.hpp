@@ -8,13 +8,11 @@ namespace messenger {
 
 struct ServerContext;
 class ClientSession;
-class Delivery;
 
 /// Accounts and login sessions: register, login, resume with a token, logout.
 class AccountService {
  public:
-  AccountService(ServerContext& context, Delivery& delivery)
-      : context_(context), delivery_(delivery) {}
+  explicit AccountService(ServerContext& context) : context_(context) {}
 
   void register_user(const std::shared_ptr<ClientSession>& session, protocol::RequestId id,
                      const protocol::Register& request);
@@ -34,7 +32,6 @@ class AccountService {
              const User& user, SessionId session_id, std::string token);
 
   ServerContext& context_;
-  Delivery& delivery_;
 };
 
 }  // namespace messenger

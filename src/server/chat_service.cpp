@@ -28,29 +28,34 @@ void ChatService::open_direct_chat(const std::shared_ptr<ClientSession>& session
                             if (!committed) return session->fail(id, committed.error());
                             if (!**opened) return session->fail(id, (*opened)->error());
                             const auto& result = ***opened;
-                            context_.directory.put(result.chat);
                             session->reply(id, protocol::ChatReply{result.chat});
-                            if (result.created) delivery_.chat(result.chat, session.get());
+                            if (!result.created) return;
+                            std::vector<UserId> users;
+                            for (const auto& member : result.chat.members)
+                              users.push_back(member.user_id);
+                            delivery_.chat(result.chat, users,
+                                           std::vector<Cursor>(users.size(), result.cursor),
+                                           nullptr);
                           }});
 }
 
 void ChatService::create_group(const std::shared_ptr<ClientSession>& session,
                                protocol::RequestId id, const protocol::CreateGroup& request) {
   UserId me = session->identity()->user.id;
-  auto created = std::make_shared<std::optional<Result<Chat>>>();
-  context_.writes.submit(
-      {[created, me, request](WriteTransaction& txn) {
-         *created = txn.create_group_chat(me, request.title, request.members, ServerContext::now());
-       },
-       [this, session, id, created](const Result<void>& committed) {
-         if (!committed) return session->fail(id, committed.error());
-         if (!**created) return session->fail(id, (*created)->error());
-         const Chat& chat = ***created;
-         context_.directory.put(chat);
-         context_.log.debug("group {} created with {} members", chat.id, chat.members.size());
-         session->reply(id, protocol::ChatReply{chat});
-         delivery_.chat(chat, session.get());
-       }});
+  auto created = std::make_shared<std::optional<Result<ChatChange>>>();
+  context_.writes.submit({[created, me, request](WriteTransaction& txn) {
+                            *created = txn.create_group_chat(me, request.title, request.members,
+                                                             ServerContext::now());
+                          },
+                          [this, session, id, created](const Result<void>& committed) {
+                            if (!committed) return session->fail(id, committed.error());
+                            if (!**created) return session->fail(id, (*created)->error());
+                            const ChatChange& change = ***created;
+                            context_.log.debug("group {} created with {} members", change.chat.id,
+                                               change.chat.members.size());
+                            session->reply(id, protocol::ChatReply{change.chat});
+                            delivery_.chat_change(change);
+                          }});
 }
 
 void ChatService::list_chats(const std::shared_ptr<ClientSession>& session,

@@ -61,25 +61,30 @@ void ClientSession::on_text(std::string text) {
     return;
   }
 
-  bool logged_in = identity().has_value();
-  if (!logged_in && !allowed_before_login(request.body)) {
-    refuse(request.id, {Errc::unauthenticated, "log in first"});
+  if (auto refusal = admit(request); refusal) {
+    refuse(request.id, *refusal);
     return;
-  }
-  if (logged_in && allowed_before_login(request.body)) {
-    refuse(request.id, {Errc::bad_request, "this connection is already logged in"});
-    return;
-  }
-  {
-    std::unique_lock lock(mutex_);
-    if (pending_ >= context_.limits.max_pending_requests) {
-      lock.unlock();
-      refuse(request.id, {Errc::rate_limited, "too many requests in flight"});
-      return;
-    }
-    ++pending_;
   }
   router_.route(shared_from_this(), std::move(request));
+}
+
+std::optional<Error> ClientSession::admit(const protocol::Request& request) {
+  bool logs_in = allowed_before_login(request.body);
+  std::lock_guard lock(mutex_);
+  if (!identity_ && !logs_in) {
+    return Error{Errc::unauthenticated,
+                 login_in_flight_ ? "wait for the login's reply" : "log in first"};
+  }
+  // One login per connection: a second one, even sent before the first is answered, is refused.
+  if (logs_in && (identity_ || login_in_flight_)) {
+    return Error{Errc::bad_request, "this connection is already logged in"};
+  }
+  if (pending_ >= context_.limits.max_pending_requests) {
+    return Error{Errc::rate_limited, "too many requests in flight"};
+  }
+  ++pending_;
+  if (logs_in) login_in_flight_ = request.id;
+  return std::nullopt;
 }
 
 bool ClientSession::take_token() {
@@ -94,14 +99,14 @@ bool ClientSession::take_token() {
 }
 
 void ClientSession::on_closed(CloseCode code, std::string_view reason) {
-  std::optional<Identity> was;
   {
     std::lock_guard lock(mutex_);
     closed_ = true;
-    was = identity_;
-    held_.clear();
+    if (identity_) {
+      context_.registry.remove(identity_->user.id, identity_->session, this);
+      context_.presence.disconnected(identity_->user.id);
+    }
   }
-  if (was) context_.registry.remove(was->user.id, was->session, this);
   context_.log.debug("connection {} closed ({} {})", peer(), static_cast<int>(code), reason);
 }
 
@@ -110,6 +115,7 @@ void ClientSession::reply(protocol::RequestId id, const protocol::ReplyBody& bod
   {
     std::lock_guard lock(mutex_);
     --pending_;
+    if (login_in_flight_ == id) login_in_flight_.reset();
   }
   connection_->send_text(std::move(text));
 }
@@ -119,6 +125,7 @@ void ClientSession::fail(protocol::RequestId id, const Error& error) {
   {
     std::lock_guard lock(mutex_);
     --pending_;
+    if (login_in_flight_ == id) login_in_flight_.reset();
   }
   connection_->send_text(std::move(text));
 }
@@ -127,63 +134,31 @@ void ClientSession::refuse(std::optional<protocol::RequestId> id, const Error& e
   connection_->send_text(protocol::encode_error(id, error));
 }
 
-void ClientSession::push_message(const EncodedMessage& message) {
+void ClientSession::push(const std::string& encoded) {
   {
     std::lock_guard lock(mutex_);
-    if (closed_) return;
-    if (catching_up_) {
-      held_.push_back(message);
-      return;
-    }
+    if (closed_ || !identity_) return;
   }
-  connection_->send_text(message.text);
-}
-
-void ClientSession::push_event(const std::string& encoded) {
-  push_message(EncodedMessage{0, 0, encoded});
+  connection_->send_text(encoded);
 }
 
 void ClientSession::close(CloseCode code, std::string_view reason) {
   connection_->close(code, reason);
 }
 
-void ClientSession::bind(const Identity& identity) {
-  {
-    std::lock_guard lock(mutex_);
-    identity_ = identity;
-    catching_up_ = true;
-  }
+bool ClientSession::bind(const Identity& identity) {
+  // Under the lock, so that a close racing with the login leaves nothing registered.
+  std::lock_guard lock(mutex_);
+  if (closed_) return false;
+  identity_ = identity;
   context_.registry.add(identity.user.id, identity.session, shared_from_this());
+  context_.presence.connected(identity.user.id);
+  return true;
 }
 
 std::optional<Identity> ClientSession::identity() const {
   std::lock_guard lock(mutex_);
   return identity_;
-}
-
-void ClientSession::finish_catch_up(const std::vector<EncodedMessage>& missed,
-                                    const std::vector<std::string>& other_events) {
-  std::unordered_map<ChatId, Seq> newest;
-  for (const auto& message : missed) {
-    connection_->send_text(message.text);
-    auto& seq = newest[message.chat_id];
-    seq = std::max(seq, message.seq);
-  }
-  for (const auto& event : other_events)
-    connection_->send_text(event);
-
-  // Live events that came meanwhile go out after, without those the catch-up already sent.
-  // The lock is held while sending so that no new live event overtakes the held ones.
-  std::lock_guard lock(mutex_);
-  for (auto& held : held_) {
-    if (held.seq != 0) {
-      auto found = newest.find(held.chat_id);
-      if (found != newest.end() && held.seq <= found->second) continue;
-    }
-    connection_->send_text(std::move(held.text));
-  }
-  held_.clear();
-  catching_up_ = false;
 }
 
 }  // namespace messenger

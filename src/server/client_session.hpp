@@ -15,18 +15,12 @@ namespace messenger {
 
 struct ServerContext;
 class RequestRouter;
+class PresenceTable;
 
 /// Who a connection is logged in as.
 struct Identity {
   User user;
   SessionId session = 0;
-};
-
-/// An event ready to send; for a message event, its place in its chat.
-struct EncodedMessage {
-  ChatId chat_id = 0;
-  Seq seq = 0;  ///< 0 for events other than messages
-  std::string text;
 };
 
 /// The server's side of one connection: protocol state (hello, login), request limits, and the
@@ -44,26 +38,22 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   /// Answers a routed request; each routed request gets exactly one reply or fail.
   void reply(protocol::RequestId id, const protocol::ReplyBody& body);
   void fail(protocol::RequestId id, const Error& error);
-  /// A message event; while the session is catching up it waits, and is dropped if the catch-up
-  /// already carried it.
-  void push_message(const EncodedMessage& message);
-  /// Any other event (receipt, chat); waits like messages while the session catches up.
-  void push_event(const std::string& encoded);
+  /// An encoded event, for logged-in connections only.
+  void push(const std::string& encoded);
   void close(CloseCode code, std::string_view reason);
 
-  /// Logs the connection in and starts holding back live events until `finish_catch_up`.
-  void bind(const Identity& identity);
+  /// Logs the connection in: from now on it receives the user's live events. Returns false
+  /// when the connection closed meanwhile.
+  bool bind(const Identity& identity);
   std::optional<Identity> identity() const;
-  /// Sends what was missed while offline, then the live events held back meanwhile.
-  void finish_catch_up(const std::vector<EncodedMessage>& missed,
-                       const std::vector<std::string>& other_events);
   const std::string& peer() const { return connection_->peer(); }
 
  private:
   bool take_token();
+  /// Checks the login state and the requests in flight; counts the request in when admitted.
+  std::optional<Error> admit(const protocol::Request& request);
   /// Answers a request that was never routed.
   void refuse(std::optional<protocol::RequestId> id, const Error& error);
-  void send_held_back();
 
   ServerContext& context_;
   RequestRouter& router_;
@@ -77,9 +67,8 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   mutable std::mutex mutex_;
   std::optional<Identity> identity_;
   bool closed_ = false;
-  bool catching_up_ = false;
-  std::vector<EncodedMessage> held_;  // in arrival order; seq 0 marks events other than messages
   std::size_t pending_ = 0;
+  std::optional<protocol::RequestId> login_in_flight_;
 };
 
 }  // namespace messenger

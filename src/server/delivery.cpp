@@ -1,110 +1,78 @@
 #include "server/delivery.hpp"
 
+#include <algorithm>
+
 #include "protocol/codec.hpp"
 #include "server/client_session.hpp"
 
 namespace messenger {
-namespace {
 
-constexpr std::size_t kCatchUpPage = 500;
-// LIMITATION: a connection catches up on at most this many messages when it logs in; the rest
-// follow on its next login, once its delivered watermark has moved. A pulled, paged sync that
-// the client drives removes this bound.
-constexpr std::size_t kMaxCatchUpMessages = 10'000;
-
-std::string encode_receipt(ChatId chat, const ChatMember& member) {
-  return protocol::encode_event(
-      ReceiptEvent{chat, member.user_id, member.delivered_seq, member.seen_seq});
-}
-
-}  // namespace
-
-void Delivery::message(const Message& message, const std::vector<UserId>& members,
-                       const ClientSession* except) {
-  EncodedMessage encoded{message.chat_id, message.seq,
-                         protocol::encode_event(MessageEvent{message})};
-  for (UserId member : members) {
-    for (const auto& session : context_.registry.connections_of_user(member)) {
-      if (session.get() != except) session->push_message(encoded);
+void Delivery::to_users(const std::vector<UserId>& users, const std::string& encoded,
+                        const ClientSession* except) {
+  for (UserId user : users) {
+    for (const auto& session : context_.registry.connections_of_user(user)) {
+      if (session.get() != except) session->push(encoded);
     }
   }
 }
 
-void Delivery::receipt(ChatId chat, const ChatMember& member) {
-  with_members(chat, [this, chat, member](MemberDirectory::Members members) {
-    if (!members) return;
-    auto encoded = encode_receipt(chat, member);
-    for (UserId user : *members) {
-      for (const auto& session : context_.registry.connections_of_user(user)) {
-        session->push_event(encoded);
-      }
-    }
-  });
+void Delivery::message(const AppendResult& appended, const ClientSession* except) {
+  to_users(appended.members,
+           protocol::encode_event(MessageEvent{appended.message, appended.cursor}), except);
 }
 
-void Delivery::chat(const Chat& chat, const ClientSession* except) {
-  auto encoded = protocol::encode_event(ChatEvent{chat});
-  for (const auto& member : chat.members) {
-    for (const auto& session : context_.registry.connections_of_user(member.user_id)) {
-      if (session.get() != except) session->push_event(encoded);
-    }
+void Delivery::receipt(ChatId chat, const WatermarkResult& moved) {
+  const auto& member = moved.member;
+  ReceiptEvent event{chat, member.user_id, member.delivered_seq, member.seen_seq, moved.cursor};
+  to_users(moved.members, protocol::encode_event(event), nullptr);
+}
+
+void Delivery::chat(const Chat& chat, const std::vector<UserId>& users,
+                    const std::vector<Cursor>& cursors, const ClientSession* except) {
+  for (std::size_t i = 0; i < users.size(); ++i) {
+    Cursor cursor = i < cursors.size() ? cursors[i] : 0;
+    to_users({users[i]}, protocol::encode_event(ChatEvent{chat, cursor}), except);
   }
 }
 
-void Delivery::with_members(ChatId chat, std::function<void(MemberDirectory::Members)> then) {
-  if (auto members = context_.directory.find(chat)) {
-    then(std::move(members));
-    return;
+void Delivery::chat_change(const ChatChange& change) {
+  struct Pending {
+    Cursor cursor;
+    std::string encoded;
+    std::vector<UserId> users;
+  };
+  std::vector<Pending> pending;
+  for (const auto& message : change.messages) {
+    pending.push_back(
+        {message.id, protocol::encode_event(MessageEvent{message, message.id}), change.notify});
   }
-  context_.reads.submit([this, chat, then = std::move(then)](StoreReader& reader) {
-    auto loaded = reader.get_chat(chat);
-    if (!loaded) {
-      then(nullptr);
-      return;
-    }
-    context_.directory.put(*loaded);
-    then(context_.directory.find(chat));
-  });
+  for (std::size_t i = 0; i < change.added.size(); ++i) {
+    Cursor cursor = i < change.added_cursors.size() ? change.added_cursors[i] : 0;
+    pending.push_back(
+        {cursor, protocol::encode_event(ChatEvent{change.chat, cursor}), {change.added[i]}});
+  }
+  std::stable_sort(pending.begin(), pending.end(),
+                   [](const Pending& a, const Pending& b) { return a.cursor < b.cursor; });
+  for (const auto& item : pending)
+    to_users(item.users, item.encoded, nullptr);
 }
 
-void Delivery::catch_up(const std::shared_ptr<ClientSession>& session) {
-  context_.reads.submit([this, session](StoreReader& reader) {
-    auto identity = session->identity();
-    if (!identity) return;
-    UserId user = identity->user.id;
+void Delivery::typing(ChatId chat, UserId user, const std::vector<ChatMember>& members) {
+  auto encoded = protocol::encode_event(TypingEvent{chat, user, true});
+  for (const auto& member : members) {
+    if (member.user_id != user) to_users({member.user_id}, encoded, nullptr);
+  }
+}
 
-    std::vector<EncodedMessage> missed;
-    std::vector<std::string> receipts;
-    auto chats = reader.list_chats(user);
-    if (!chats) {
-      context_.log.warn("catch-up of user {} failed: {}", user, chats.error().message);
-      session->finish_catch_up(missed, receipts);
-      return;
-    }
-
-    for (const auto& summary : *chats) {
-      const Chat& chat = summary.chat;
-      context_.directory.put(chat);
-      Seq from = 0;
-      for (const auto& member : chat.members) {
-        if (member.user_id == user) {
-          from = member.delivered_seq;
-        } else if (member.delivered_seq > 0) {
-          receipts.push_back(encode_receipt(chat.id, member));
-        }
-      }
-      while (from < chat.last_seq && missed.size() < kMaxCatchUpMessages) {
-        HistoryQuery query{chat.id, from, HistoryDirection::after, HistoryOrder::oldest_first,
-                           kCatchUpPage};
-        auto page = reader.history(query);
-        if (!page || page->empty()) break;
-        for (const auto& message : *page) {
-          missed.push_back({chat.id, message.seq, protocol::encode_event(MessageEvent{message})});
-          from = message.seq;
-        }
-      }
-    }
-    session->finish_catch_up(missed, receipts);
+void Delivery::presence(UserId user) {
+  context_.reads.submit([this, user](StoreReader& reader) {
+    auto contacts = reader.contacts(user);
+    auto stored = reader.get_user(user);
+    if (!contacts || !stored) return;
+    // The state now, not the one that triggered this: of several quick changes, the last
+    // broadcast is always right.
+    Presence presence{user, context_.presence.online(user), stored->last_seen};
+    to_users(*contacts, protocol::encode_event(PresenceEvent{presence}), nullptr);
   });
 }
 

@@ -5,47 +5,30 @@
 #include "server/client_session.hpp"
 #include "server/delivery.hpp"
 #include "server/message_status.hpp"
+#include "server/refusals.hpp"
 #include "server/server_context.hpp"
 
 namespace messenger {
-namespace {
-
-const Error kNotAMember{Errc::not_a_member, "you are not a member of this chat"};
-
-}  // namespace
-
 void MessageService::send(const std::shared_ptr<ClientSession>& session, protocol::RequestId id,
                           const protocol::SendMessage& request) {
   NewMessage message{request.chat_id, session->identity()->user.id, request.client_msg_id,
                      request.text, 0};
-  delivery_.with_members(request.chat_id, [this, session, id, message = std::move(message)](
-                                              MemberDirectory::Members members) mutable {
-    if (!members) return session->fail(id, {Errc::not_found, "no such chat"});
-    if (std::find(members->begin(), members->end(), message.sender_id) == members->end()) {
-      return session->fail(id, kNotAMember);
-    }
-    append(session, id, std::move(message), std::move(members));
-  });
-}
-
-void MessageService::append(const std::shared_ptr<ClientSession>& session, protocol::RequestId id,
-                            NewMessage message,
-                            std::shared_ptr<const std::vector<UserId>> members) {
   auto appended = std::make_shared<std::optional<Result<AppendResult>>>();
   context_.writes.submit({[appended, message = std::move(message)](WriteTransaction& txn) mutable {
                             message.created_at = ServerContext::now();
                             *appended = txn.append_message(message);
                           },
-                          [this, session, id, appended, members](const Result<void>& committed) {
+                          [this, session, id, appended](const Result<void>& committed) {
                             if (!committed) return session->fail(id, committed.error());
+                            if ((*appended)->code() == Errc::not_found)
+                              return session->fail(id, not_a_member_error());
                             if (!**appended) return session->fail(id, (*appended)->error());
                             const auto& result = ***appended;
                             const Message& stored = result.message;
                             session->reply(
                                 id, protocol::SendReply{SendAck{stored.id, stored.chat_id,
                                                                 stored.seq, stored.created_at}});
-                            if (!result.duplicate)
-                              delivery_.message(stored, *members, session.get());
+                            if (!result.duplicate) delivery_.message(result, session.get());
                           }});
 }
 
@@ -70,7 +53,7 @@ void MessageService::advance(const std::shared_ptr<ClientSession>& session, prot
                             if (!committed) return session->fail(id, committed.error());
                             if (!**advanced) return session->fail(id, (*advanced)->error());
                             session->reply(id, protocol::EmptyReply{});
-                            if ((**advanced)->moved) delivery_.receipt(chat, (**advanced)->member);
+                            if ((**advanced)->moved) delivery_.receipt(chat, ***advanced);
                           }});
 }
 
@@ -79,10 +62,10 @@ void MessageService::history(const std::shared_ptr<ClientSession>& session, prot
   UserId me = session->identity()->user.id;
   context_.reads.submit([session, id, me, request](StoreReader& reader) {
     auto chat = reader.get_chat(request.query.chat_id);
-    if (!chat) return session->fail(id, {Errc::not_found, "no such chat"});
+    if (!chat) return session->fail(id, not_a_member_error());
     bool member = std::any_of(chat->members.begin(), chat->members.end(),
                               [me](const ChatMember& m) { return m.user_id == me; });
-    if (!member) return session->fail(id, kNotAMember);
+    if (!member) return session->fail(id, not_a_member_error());
 
     auto messages = reader.history(request.query);
     if (!messages) return session->fail(id, messages.error());

@@ -27,8 +27,6 @@ class MessageService {
                const protocol::GetHistory& request);
 
  private:
-  void append(const std::shared_ptr<ClientSession>& session, protocol::RequestId id,
-              NewMessage message, std::shared_ptr<const std::vector<UserId>> members);
   void advance(const std::shared_ptr<ClientSession>& session, protocol::RequestId id, ChatId chat,
                std::optional<Seq> delivered, std::optional<Seq> seen);
 

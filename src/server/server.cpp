@@ -12,6 +12,7 @@
 #include "server/read_pool.hpp"
 #include "server/server_context.hpp"
 #include "server/service_router.hpp"
+#include "server/static_files.hpp"
 
 namespace messenger {
 namespace {
@@ -42,8 +43,11 @@ class Server::Impl {
 
     if (auto opened = open_parts(); !opened) return opened;
     context_.reset(new ServerContext{options_.limits, Logger(options_.log, "server"), *crypto_,
-                                     *writes_, *reads_, registry_, directory_});
+                                     *writes_, *reads_, registry_, presence_});
     router_ = std::make_unique<ServiceRouter>(*context_);
+    presence_.on_change([this](UserId user, bool online) {
+      if (!context_->stopping) router_->presence_changed(user, online);
+    });
 
     auto port = transport_->listen(listen_options(),
                                    [this](std::shared_ptr<Connection> c) { return accept(c); });
@@ -129,18 +133,22 @@ class Server::Impl {
     listen.host = options_.host;
     listen.port = options_.port;
     listen.allowed_origins = options_.allowed_origins;
-    listen.limits.max_message_bytes = options_.limits.max_request_bytes;
+    listen.limits.max_message_bytes = options_.limits.max_frame_bytes;
     listen.limits.max_queued_bytes = options_.limits.max_queued_bytes;
     listen.limits.ping_interval = options_.limits.ping_interval;
     listen.limits.pong_timeout = options_.limits.pong_timeout;
-    listen.http = [](const HttpRequest& request) {
-      HttpResponse response;
+    std::optional<StaticFiles> files;
+    if (!options_.web_root.empty()) files.emplace(options_.web_root);
+    listen.http = [files = std::move(files)](const HttpRequest& request) {
       if (request.target == "/healthz") {
+        HttpResponse response;
         response.status = 200;
         response.body = "ok\n";
-      } else {
-        response.body = "not found\n";
+        return response;
       }
+      if (files) return files->serve(request);
+      HttpResponse response;
+      response.body = "not found\n";
       return response;
     };
     return listen;
@@ -198,7 +206,7 @@ class Server::Impl {
   std::unique_ptr<ReadPool> reads_;
   std::unique_ptr<CommitQueue> writes_;
   SessionRegistry registry_;
-  MemberDirectory directory_;
+  PresenceTable presence_;
   std::unique_ptr<ServerContext> context_;
   std::unique_ptr<ServiceRouter> router_;
 

@@ -7,7 +7,7 @@
 #include "messenger/crypto.hpp"
 #include "messenger/limits.hpp"
 #include "server/commit_queue.hpp"
-#include "server/member_directory.hpp"
+#include "server/presence_table.hpp"
 #include "server/read_pool.hpp"
 #include "server/session_registry.hpp"
 
@@ -21,7 +21,7 @@ struct ServerContext {
   CommitQueue& writes;
   ReadPool& reads;
   SessionRegistry& registry;
-  MemberDirectory& directory;
+  PresenceTable& presence;
   std::atomic<bool> stopping{false};
 
   static Timestamp now() {

@@ -34,6 +34,22 @@ void ServiceRouter::route(const std::shared_ptr<ClientSession>& session,
           messages_.mark_seen(session, id, body);
         } else if constexpr (std::is_same_v<T, protocol::GetHistory>) {
           messages_.history(session, id, body);
+        } else if constexpr (std::is_same_v<T, protocol::Sync>) {
+          sync_.sync(session, id, body);
+        } else if constexpr (std::is_same_v<T, protocol::Typing>) {
+          presence_.typing(session, id, body);
+        } else if constexpr (std::is_same_v<T, protocol::GetPresence>) {
+          presence_.get_presence(session, id, body);
+        } else if constexpr (std::is_same_v<T, protocol::GetChat>) {
+          groups_.get_chat(session, id, body);
+        } else if constexpr (std::is_same_v<T, protocol::AddMembers>) {
+          groups_.add_members(session, id, body);
+        } else if constexpr (std::is_same_v<T, protocol::RemoveMember>) {
+          groups_.remove_member(session, id, body);
+        } else if constexpr (std::is_same_v<T, protocol::LeaveChat>) {
+          groups_.leave_chat(session, id, body);
+        } else if constexpr (std::is_same_v<T, protocol::RenameChat>) {
+          groups_.rename_chat(session, id, body);
         } else if constexpr (std::is_same_v<T, protocol::Hello>) {
           // The session answers hello itself; reaching here is a bug in the session.
           session->fail(id, {Errc::internal, "hello was routed"});

@@ -35,9 +35,26 @@ class GatedStore final : public Store {
     Result<DirectChatResult> open_direct_chat(UserId a, UserId b, Timestamp now) override {
       return inner_->open_direct_chat(a, b, now);
     }
-    Result<Chat> create_group_chat(UserId creator, std::string_view title,
-                                   std::span<const UserId> members, Timestamp now) override {
+    Result<ChatChange> create_group_chat(UserId creator, std::string_view title,
+                                         std::span<const UserId> members, Timestamp now) override {
       return inner_->create_group_chat(creator, title, members, now);
+    }
+    Result<ChatChange> add_members(ChatId chat, UserId by, std::span<const UserId> users,
+                                   Timestamp now) override {
+      return inner_->add_members(chat, by, users, now);
+    }
+    Result<ChatChange> remove_member(ChatId chat, UserId by, UserId user, Timestamp now) override {
+      return inner_->remove_member(chat, by, user, now);
+    }
+    Result<ChatChange> leave_chat(ChatId chat, UserId user, Timestamp now) override {
+      return inner_->leave_chat(chat, user, now);
+    }
+    Result<ChatChange> rename_chat(ChatId chat, UserId by, std::string_view title,
+                                   Timestamp now) override {
+      return inner_->rename_chat(chat, by, title, now);
+    }
+    Result<void> set_last_seen(UserId user, Timestamp when) override {
+      return inner_->set_last_seen(user, when);
     }
     Result<AppendResult> append_message(const NewMessage& message) override {
       return inner_->append_message(message);

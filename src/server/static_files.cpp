@@ -1,0 +1,77 @@
+#include "server/static_files.hpp"
+
+#include <fstream>
+#include <iterator>
+
+namespace messenger {
+namespace {
+
+// LIMITATION: files are read whole on a network thread, so this suits a small web client, not
+// large downloads; files over this size are refused.
+constexpr std::uintmax_t kMaxFileBytes = 8 << 20;
+
+HttpResponse plain(int status, std::string body) {
+  HttpResponse response;
+  response.status = status;
+  response.body = std::move(body);
+  return response;
+}
+
+const char* content_type(const std::filesystem::path& path) {
+  auto extension = path.extension().string();
+  if (extension == ".html") return "text/html; charset=utf-8";
+  if (extension == ".js" || extension == ".mjs") return "text/javascript; charset=utf-8";
+  if (extension == ".css") return "text/css; charset=utf-8";
+  if (extension == ".json") return "application/json";
+  if (extension == ".svg") return "image/svg+xml";
+  if (extension == ".png") return "image/png";
+  if (extension == ".ico") return "image/x-icon";
+  if (extension == ".txt") return "text/plain; charset=utf-8";
+  return "application/octet-stream";
+}
+
+bool safe_relative_path(std::string_view path) {
+  if (path.find("..") != std::string_view::npos) return false;
+  for (char c : path) {
+    if (c == '\\' || c == '%' || c == '\0' || static_cast<unsigned char>(c) < 0x20) return false;
+  }
+  return path.find("/.") == std::string_view::npos;
+}
+
+}  // namespace
+
+StaticFiles::StaticFiles(std::filesystem::path root) : root_(std::move(root)) {}
+
+HttpResponse StaticFiles::serve(const HttpRequest& request) const {
+  if (request.method != "GET" && request.method != "HEAD") {
+    return plain(405, "only GET and HEAD\n");
+  }
+  std::string_view path = request.target;
+  path = path.substr(0, path.find_first_of("?#"));
+  if (path.empty() || path.front() != '/' || !safe_relative_path(path)) {
+    return plain(400, "bad path\n");
+  }
+  std::string relative(path.substr(1));
+  if (relative.empty() || relative.back() == '/') relative += "index.html";
+
+  std::error_code ec;
+  auto file = root_ / relative;
+  if (!std::filesystem::is_regular_file(file, ec) ||
+      std::filesystem::file_size(file, ec) > kMaxFileBytes || ec) {
+    return plain(404, "not found\n");
+  }
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return plain(404, "not found\n");
+
+  HttpResponse response;
+  response.status = 200;
+  response.content_type = content_type(file);
+  response.headers["Cache-Control"] = "no-cache";
+  response.headers["X-Content-Type-Options"] = "nosniff";
+  if (request.method == "GET") {
+    response.body.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  return response;
+}
+
+}  // namespace messenger
