@@ -80,6 +80,8 @@ void ChatScreen::handle_events() {
 void ChatScreen::on_event(const MessageEvent& event) {
   const Message& message = event.message;
   bool mine = message.sender_id == session_.user.id;
+  // Catching up replays the chats' history: show only what no device of ours had yet.
+  if (syncing_ && (mine || message.status != MessageStatus::sent)) return;
   // Each chat's messages come in seq order, so anything at or below the newest one shown is a
   // repeat: a catch-up after reconnecting, or our own message coming back.
   auto& newest = mine ? newest_own_sent_[message.chat_id] : newest_incoming_[message.chat_id];
@@ -119,9 +121,28 @@ void ChatScreen::on_event(const ChatEvent& event) {
 }
 
 void ChatScreen::on_event(const ConnectionEvent& event) {
-  if (event.state != ConnectionState::disconnected) return;
+  syncing_ = event.state == ConnectionState::syncing;
+  bool was_online = online_;
+  online_ = event.state == ConnectionState::connected;
+  if (online_ && !was_online) {
+    print_line("[online]");
+    return;
+  }
+  // Failed reconnection tries stay quiet; only losing a working connection is news.
+  if (event.state != ConnectionState::disconnected || !was_online) return;
   std::string why = event.error ? event.error->message : std::string("closed");
-  print_line(fmt::format("[disconnected: {}] the next command reconnects", why));
+  print_line(fmt::format("[disconnected: {}] reconnecting by itself", why));
+}
+
+void ChatScreen::on_event(const TypingEvent& event) {
+  if (!event.typing || open_chat_ != event.chat_id || event.user_id == session_.user.id) return;
+  print_line(fmt::format("[{}] {} is typing…", label_of(event.chat_id), name_of(event.user_id)));
+}
+
+void ChatScreen::on_event(const PresenceEvent& event) {
+  const auto& presence = event.presence;
+  print_line(
+      fmt::format("[{} is {}]", name_of(presence.user_id), presence.online ? "online" : "offline"));
 }
 
 void ChatScreen::remember(const Chat& chat) {
@@ -129,7 +150,29 @@ void ChatScreen::remember(const Chat& chat) {
   receipts_.remember(chat);
 }
 
+std::string ChatScreen::describe_change(const Message& message) {
+  auto actor = name_of(message.sender_id);
+  auto subject = name_of(message.subject_id);
+  switch (message.kind) {
+    case MessageKind::member_added:
+      return fmt::format("{} added {}", actor, subject);
+    case MessageKind::member_removed:
+      return fmt::format("{} removed {}", actor, subject);
+    case MessageKind::member_left:
+      return fmt::format("{} left", actor);
+    case MessageKind::chat_renamed:
+      return fmt::format("{} renamed the chat to {}", actor, escape_text(message.text));
+    case MessageKind::text:
+      break;
+  }
+  return escape_text(message.text);
+}
+
 void ChatScreen::print_message(const Message& message) {
+  if (message.kind != MessageKind::text) {
+    print_line(fmt::format("[{}] {}", label_of(message.chat_id), describe_change(message)));
+    return;
+  }
   std::string line = fmt::format("[{}] {}: {}", label_of(message.chat_id),
                                  name_of(message.sender_id), escape_text(message.text));
   if (message.sender_id == session_.user.id) {

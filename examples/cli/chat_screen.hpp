@@ -38,6 +38,11 @@ class ChatScreen {
   void on_event(const ReceiptEvent& event);
   void on_event(const ChatEvent& event);
   void on_event(const ConnectionEvent& event);
+  void on_event(const TypingEvent& event);
+  void on_event(const PresenceEvent& event);
+  /// Events this screen has nothing to show for.
+  void on_event(const SendResultEvent&) {}
+  void on_event(const ResetEvent&) {}
 
   // Commands; each prints its own errors.
   void show_help();
@@ -53,6 +58,7 @@ class ChatScreen {
   void show_chat(const Chat& chat);
   Result<void> print_history_page(ChatId chat, std::optional<Seq> before, std::size_t count);
   void print_message(const Message& message);
+  std::string describe_change(const Message& message);
   void mark_seen(ChatId chat, Seq seq);
   std::string label_of(ChatId chat) const;
   std::string name_of(UserId user) const;
@@ -70,6 +76,8 @@ class ChatScreen {
   std::map<ChatId, Seq> newest_own_sent_;
   std::map<std::pair<ChatId, Seq>, MessageStatus> own_marks_;  ///< not yet seen
   std::optional<Seq> seen_to_mark_;  ///< newest message of others shown in the open chat
+  bool syncing_ = false;
+  bool online_ = false;  // between ConnectionEvents syncing and connected
   bool quit_ = false;
 };
 

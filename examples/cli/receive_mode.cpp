@@ -57,9 +57,11 @@ class Receiver {
   }
 
   // Each chat's messages come in seq order, so anything at or below the last printed seq is a
-  // repeat (a catch-up overlapping live delivery).
+  // repeat. A message that is already delivered or seen reached one of this user's devices
+  // before (the catch-up after login replays the chats' history).
   bool is_new_from_others(const Message& message) const {
-    if (message.sender_id == me_) return false;
+    if (message.sender_id == me_ || message.kind != MessageKind::text) return false;
+    if (message.status != MessageStatus::sent) return false;
     auto printed = printed_.find(message.chat_id);
     return printed == printed_.end() || message.seq > printed->second;
   }

@@ -40,20 +40,36 @@ void append_escaped(std::string& out, char c, bool escape_quote) {
   }
 }
 
+// C1 controls (U+0080 to U+009F) are two bytes in UTF-8, 0xC2 then 0x80 to 0x9F; terminals
+// obey some of them (U+009B starts an escape sequence), so they are shown as \xHH too.
+bool is_c1_control(std::string_view text, std::size_t i) {
+  return i + 1 < text.size() && static_cast<unsigned char>(text[i]) == 0xc2 &&
+         static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+         static_cast<unsigned char>(text[i + 1]) <= 0x9f;
+}
+
+void append_all_escaped(std::string& out, std::string_view text, bool escape_quote) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (is_c1_control(text, i)) {
+      out += fmt::format("\\x{:02x}", static_cast<unsigned char>(text[++i]));
+    } else {
+      append_escaped(out, text[i], escape_quote);
+    }
+  }
+}
+
 }  // namespace
 
 std::string escape_text(std::string_view text) {
   std::string out;
   out.reserve(text.size());
-  for (char c : text)
-    append_escaped(out, c, false);
+  append_all_escaped(out, text, false);
   return out;
 }
 
 std::string quote_text(std::string_view text) {
   std::string out = "\"";
-  for (char c : text)
-    append_escaped(out, c, true);
+  append_all_escaped(out, text, true);
   out += '"';
   return out;
 }
