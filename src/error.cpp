@@ -7,7 +7,7 @@ namespace messenger {
 namespace {
 
 // Indexed by Errc; the wire names are part of the protocol.
-constexpr std::array<const char*, 20> kWireNames = {
+constexpr std::array<const char*, 21> kWireNames = {
     "ok",
     "bad_request",
     "unsupported_version",
@@ -27,6 +27,7 @@ constexpr std::array<const char*, 20> kWireNames = {
     "protocol_error",
     "storage_error",
     "shutting_down",
+    "cursor_expired",
     "internal",
 };
 static_assert(kWireNames.size() == static_cast<std::size_t>(Errc::internal) + 1);

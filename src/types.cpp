@@ -32,6 +32,22 @@ const char* to_string(MessageStatus status) noexcept {
   return "sent";
 }
 
+const char* to_string(MessageKind kind) noexcept {
+  switch (kind) {
+    case MessageKind::text:
+      return "text";
+    case MessageKind::member_added:
+      return "member_added";
+    case MessageKind::member_removed:
+      return "member_removed";
+    case MessageKind::member_left:
+      return "member_left";
+    case MessageKind::chat_renamed:
+      return "chat_renamed";
+  }
+  return "text";
+}
+
 const char* library_version() noexcept {
   return "0.1.0";
 }
