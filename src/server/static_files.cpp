@@ -1,7 +1,6 @@
 #include "server/static_files.hpp"
 
 #include <fstream>
-#include <iterator>
 
 namespace messenger {
 namespace {
@@ -56,10 +55,9 @@ HttpResponse StaticFiles::serve(const HttpRequest& request) const {
 
   std::error_code ec;
   auto file = root_ / relative;
-  if (!std::filesystem::is_regular_file(file, ec) ||
-      std::filesystem::file_size(file, ec) > kMaxFileBytes || ec) {
-    return plain(404, "not found\n");
-  }
+  if (!std::filesystem::is_regular_file(file, ec)) return plain(404, "not found\n");
+  auto size = std::filesystem::file_size(file, ec);
+  if (ec || size > kMaxFileBytes) return plain(404, "not found\n");
   std::ifstream in(file, std::ios::binary);
   if (!in) return plain(404, "not found\n");
 
@@ -69,7 +67,10 @@ HttpResponse StaticFiles::serve(const HttpRequest& request) const {
   response.headers["Cache-Control"] = "no-cache";
   response.headers["X-Content-Type-Options"] = "nosniff";
   if (request.method == "GET") {
-    response.body.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    response.body.resize(static_cast<std::size_t>(size));
+    if (!in.read(response.body.data(), static_cast<std::streamsize>(size))) {
+      return plain(404, "not found\n");
+    }
   }
   return response;
 }
