@@ -73,7 +73,11 @@ TEST_CASE("a client that was offline gets every missed message once and in order
 }
 
 TEST_CASE("messages sent while a client catches up arrive once each, in order") {
-  TestServer server;
+  // Alice sends faster than the default request rate allows; this test is about ordering.
+  ServerOptions options;
+  options.limits.requests_per_second = 100'000;
+  options.limits.request_burst = 100'000;
+  TestServer server(options);
   auto alice = server.registered_client("alice");
   auto bob = server.registered_client("bob");
   auto chat = open_chat(*alice, *bob);
