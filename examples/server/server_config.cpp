@@ -1,5 +1,6 @@
 #include "server_config.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <fstream>
@@ -81,6 +82,12 @@ std::string apply(const std::string& key, const std::string& value, ServerConfig
       return "pong-timeout-ms must be 1 to 3600000";
     }
     options.limits.pong_timeout = std::chrono::milliseconds(number);
+  } else if (key == "requests-per-second") {
+    if (!parse_number(value, 1'000'000, number) || number == 0) {
+      return "requests-per-second must be 1 to 1000000";
+    }
+    options.limits.requests_per_second = static_cast<double>(number);
+    options.limits.request_burst = std::max(options.limits.request_burst, 2.0 * number);
   } else if (key == "allow-origin") {
     options.allowed_origins.push_back(value);
   } else if (key == "web-root") {
@@ -106,6 +113,8 @@ const char* const kServerUsage = R"(usage: messenger-server [options]
   --ping-interval-ms N  silence on a connection before the server pings it (default 20000)
   --pong-timeout-ms N   silence after a ping that marks the peer dead and offline
                         (default 10000)
+  --requests-per-second N  requests one connection may make per second, sustained; bursts
+                        may reach twice that (default 200)
   --allow-origin ORIGIN browser origin allowed to connect (repeatable; * for any)
   --web-root DIR        folder of static files to serve over HTTP
   --config FILE         read "key = value" lines with the names above

@@ -115,8 +115,10 @@ bool ServerProcess::has_keepalive_flags() {
 }
 
 std::vector<std::string> ServerProcess::arguments() const {
-  std::vector<std::string> args{"--host",     "127.0.0.1", "--port",    std::to_string(port_),
-                                "--data-dir", dir_.str(),  "--threads", "2"};
+  // The scenarios hammer the server on purpose; the request rate limit is not under test.
+  std::vector<std::string> args{
+      "--host",   "127.0.0.1", "--port", std::to_string(port_),   "--data-dir",
+      dir_.str(), "--threads", "2",      "--requests-per-second", "100000"};
   if (has_keepalive_flags()) {
     args.insert(args.end(), {"--ping-interval-ms", std::to_string(options_.ping_interval.count()),
                              "--pong-timeout-ms", std::to_string(options_.pong_timeout.count())});
