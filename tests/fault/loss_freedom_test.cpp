@@ -152,9 +152,10 @@ TEST_CASE("every acknowledged message arrives once and in order through cuts and
 
   auto alice_events = alice.events();
   auto bob_events = bob.events();
-  // Two crashes at least made both reconnect twice.
-  CHECK(times_caught_up(alice_events) >= 3);
-  CHECK(times_caught_up(bob_events) >= 3);
+  // The first connection, then at least one catch-up after the faults. No more can be promised:
+  // a crash that lands while a client is already away after a cut costs it no extra reconnect.
+  CHECK(times_caught_up(alice_events) >= 2);
+  CHECK(times_caught_up(bob_events) >= 2);
   {
     INFO("alice's messages at bob");
     check_exactly_once_in_order(texts_from(bob_events, chat->id, alice_id),
