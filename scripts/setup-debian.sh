@@ -7,7 +7,8 @@ packages=(
   build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
   libasio-dev libsodium-dev libsqlitecpp-dev libsqlite3-dev libfmt-dev doctest-dev
   libssl-dev libhttp-parser-dev nlohmann-json3-dev
-  python3 python3-pytest python3-websockets nodejs npm
+  python3 python3-pytest python3-websockets python3-dev pybind11-dev nodejs npm
+  chromium
 )
 
 missing=()

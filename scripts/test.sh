@@ -5,9 +5,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/setup-debian.sh
-if [ -f tests/interop/package-lock.json ]; then
-  (cd tests/interop && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
-fi
+# Node packages for the interop and browser tests, pinned by their lock files.
+for dir in tests/interop tests/web; do
+  if [ -f "$dir/package-lock.json" ]; then
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  fi
+done
 
 jobs=$(nproc)
 fuzz_seconds=${MESSENGER_FUZZ_SECONDS:-20}
