@@ -139,6 +139,12 @@ class Client {
   Result<User> resume(std::string_view token);
   /// Ends this session everywhere: its token stops working at once.
   Result<void> logout();
+  /// Ends every session of the user, this one included: each device's connection closes and
+  /// every token stops working at once.
+  Result<void> logout_all();
+  /// Replaces the password. Every other session of the user ends as with `logout_all`; this
+  /// one stays. Errors: invalid_credentials (`current` is wrong), bad_request (too short).
+  Result<void> change_password(std::string_view current, std::string_view replacement);
   /// The user logged in on this client, if any.
   std::optional<User> user() const;
 
