@@ -43,7 +43,9 @@ struct Session {
 };
 
 /// `syncing`: connected and logged in, catching up on what happened while away; live events
-/// follow once it is done (`connected`).
+/// follow once it is done (`connected`). A client that connects before logging in reports
+/// `connected` once the server has answered hello, then `syncing` and `connected` again after
+/// the login: `syncing` followed by `connected` is the sign of being caught up.
 enum class ConnectionState { disconnected, connecting, syncing, connected };
 
 // Events with a `cursor` come from the user's update stream: each arrives once, in cursor order,

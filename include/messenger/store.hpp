@@ -130,8 +130,11 @@ class WriteTransaction {
                                                std::string_view device, Timestamp now) = 0;
   /// Errors: not_found.
   virtual Result<void> delete_session(SessionId session) = 0;
-  /// Returns the ids of the sessions removed.
-  virtual Result<std::vector<SessionId>> delete_sessions_of_user(UserId user) = 0;
+  /// Removes every session of the user except `keep` (0 keeps none); returns the ids removed.
+  virtual Result<std::vector<SessionId>> delete_sessions_of_user(UserId user,
+                                                                 SessionId keep = 0) = 0;
+  /// Errors: not_found.
+  virtual Result<void> set_password_hash(UserId user, std::string_view password_hash) = 0;
 
   /// Returns the one direct chat of the two users, creating it the first time. `a` may equal
   /// `b` (a chat with oneself). Errors: not_found (no such user).

@@ -117,9 +117,10 @@ class Client::Impl {
     return user->user;
   }
 
-  Result<void> logout() {
+  Result<void> logout(bool all) {
     return read_empty(on_network<Result<protocol::ServerFrame>>(
-        [this](auto done) { machine_.logout(std::move(done)); }, options_.request_timeout));
+        [this, all](auto done) { machine_.logout(all, std::move(done)); },
+        options_.request_timeout));
   }
 
   void close() {
@@ -223,7 +224,16 @@ Result<User> Client::resume(std::string_view token) {
   return impl_->resume(token);
 }
 Result<void> Client::logout() {
-  return impl_->logout();
+  return impl_->logout(false);
+}
+
+Result<void> Client::logout_all() {
+  return impl_->logout(true);
+}
+
+Result<void> Client::change_password(std::string_view current, std::string_view replacement) {
+  return impl_->call_empty(
+      protocol::ChangePassword{std::string(current), std::string(replacement)});
 }
 std::optional<User> Client::user() const {
   return impl_->status().user();

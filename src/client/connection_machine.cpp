@@ -88,8 +88,8 @@ void ConnectionMachine::authenticate(protocol::RequestBody body, ReplyHandler on
   request(std::move(body), std::move(handle));
 }
 
-void ConnectionMachine::logout(ReplyHandler on_reply) {
-  request(protocol::Logout{}, [this, on_reply = std::move(on_reply)](auto reply) {
+void ConnectionMachine::logout(bool all, ReplyHandler on_reply) {
+  request(protocol::Logout{all}, [this, on_reply = std::move(on_reply)](auto reply) {
     if (reply && !reply->error()) end_session();
     on_reply(std::move(reply));
   });

@@ -53,7 +53,7 @@ class ConnectionMachine {
   /// before `on_reply` runs.
   void authenticate(protocol::RequestBody body, ReplyHandler on_reply);
   /// Logout: like `request`, and a success forgets the session.
-  void logout(ReplyHandler on_reply);
+  void logout(bool all, ReplyHandler on_reply);
   /// Whether `token` is the session the client holds (and resumes after a drop).
   bool holds_token(const std::string& token) const { return token_ == token; }
   /// Whether the client is logged in with `token` on a connection that carries requests.

@@ -186,7 +186,13 @@ void add_request_fields(Json& frame, const RequestBody& body) {
                    if (!r.device.empty()) frame["device"] = r.device;
                  },
                  [&](const Resume& r) { frame["token"] = r.token; },
-                 [](const Logout&) {},
+                 [&](const Logout& r) {
+                   if (r.all) frame["all"] = true;
+                 },
+                 [&](const ChangePassword& r) {
+                   frame["current"] = r.current;
+                   frame["password"] = r.password;
+                 },
                  [&](const FindUser& r) { frame["name"] = r.name; },
                  [&](const OpenDirectChat& r) { frame["user_id"] = r.user_id; },
                  [&](const CreateGroup& r) {

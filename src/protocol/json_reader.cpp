@@ -145,6 +145,11 @@ bool FieldReader::boolean(std::string_view key) {
   return value.get<bool>();
 }
 
+std::optional<bool> FieldReader::optional_boolean(std::string_view key) {
+  if (!optional_value(key)) return std::nullopt;
+  return boolean(key);
+}
+
 std::vector<std::int64_t> FieldReader::integers(std::string_view key, std::int64_t min,
                                                 std::size_t max_size) {
   const auto& array = value(key);

@@ -45,6 +45,7 @@ class FieldReader {
   std::optional<std::int64_t> optional_integer(std::string_view key, std::int64_t min = kInt64Min,
                                                std::int64_t max = kInt64Max);
   bool boolean(std::string_view key);
+  std::optional<bool> optional_boolean(std::string_view key);
   /// An array of integers in [min, kInt64Max] with at most `max_size` entries.
   std::vector<std::int64_t> integers(std::string_view key, std::int64_t min, std::size_t max_size);
   /// The value of a required key of any type; null when it is missing.

@@ -36,7 +36,13 @@ struct Login {  // "login"
 struct Resume {  // "resume"
   std::string token;
 };
-struct Logout {};  // "logout"
+struct Logout {      // "logout"
+  bool all = false;  // every session of the user, not only this one; optional on the wire
+};
+struct ChangePassword {  // "change_password"
+  std::string current;
+  std::string password;
+};
 struct FindUser {  // "find_user"
   std::string name;
 };
@@ -100,9 +106,9 @@ struct RenameChat {  // "rename_chat"
 };
 
 using RequestBody =
-    std::variant<Hello, Register, Login, Resume, Logout, FindUser, OpenDirectChat, CreateGroup,
-                 ListChats, SendMessage, AckDelivered, MarkSeen, GetHistory, Sync, Typing,
-                 GetPresence, GetChat, AddMembers, RemoveMember, LeaveChat, RenameChat>;
+    std::variant<Hello, Register, Login, Resume, Logout, ChangePassword, FindUser, OpenDirectChat,
+                 CreateGroup, ListChats, SendMessage, AckDelivered, MarkSeen, GetHistory, Sync,
+                 Typing, GetPresence, GetChat, AddMembers, RemoveMember, LeaveChat, RenameChat>;
 
 struct Request {
   RequestId id = 0;
@@ -138,7 +144,7 @@ struct SendReply {
 struct HistoryReply {
   std::vector<Message> messages;
 };
-struct EmptyReply {};  // logout, ack_delivered, mark_seen, typing, leave_chat
+struct EmptyReply {};  // logout, change_password, ack_delivered, mark_seen, typing, leave_chat
 
 // Events, server to client: {"event": "<name>", ...fields}. They reuse the public event types:
 // "message" (MessageEvent), "receipt" (ReceiptEvent), "chat" (ChatEvent) — these three carry

@@ -53,8 +53,14 @@ RequestBody decode_resume(FieldReader& fields, const Limits&) {
   return Resume{.token = fields.text("token", {1})};
 }
 
-RequestBody decode_logout(FieldReader&, const Limits&) {
-  return Logout{};
+RequestBody decode_logout(FieldReader& fields, const Limits&) {
+  return Logout{.all = fields.optional_boolean("all").value_or(false)};
+}
+
+RequestBody decode_change_password(FieldReader& fields, const Limits& limits) {
+  return ChangePassword{
+      .current = fields.text("current", {1, limits.max_password_bytes}),
+      .password = fields.text("password", {limits.min_password_bytes, limits.max_password_bytes})};
 }
 
 RequestBody decode_find_user(FieldReader& fields, const Limits& limits) {
@@ -172,12 +178,13 @@ struct RequestType {
 };
 
 // In the order of the RequestBody alternatives, so that a body's index finds its name.
-constexpr std::array<RequestType, 21> kRequestTypes = {{
+constexpr std::array<RequestType, 22> kRequestTypes = {{
     {"hello", decode_hello},
     {"register", decode_register},
     {"login", decode_login},
     {"resume", decode_resume},
     {"logout", decode_logout},
+    {"change_password", decode_change_password},
     {"find_user", decode_find_user},
     {"open_direct_chat", decode_open_direct_chat},
     {"create_group", decode_create_group},

@@ -45,7 +45,8 @@ void AccountService::register_user(const std::shared_ptr<ClientSession>& session
     return;
   }
 
-  context_.reads.submit([this, session, id, request](StoreReader&) {
+  auto mark = context_.registry.revocation_mark();
+  context_.reads.submit([this, session, id, request, mark](StoreReader&) {
     auto hash = context_.crypto.hash_password(request.password);
     if (!hash) {
       session->fail(id, hash.error());
@@ -61,28 +62,28 @@ void AccountService::register_user(const std::shared_ptr<ClientSession>& session
     };
     auto outcome = std::make_shared<Outcome>();
     auto device = request.device.empty() ? std::string(kDefaultDevice) : request.device;
-    context_.writes.submit({[outcome, name = request.name, hash = *hash, token_hash, device,
-                             now](WriteTransaction& txn) {
-                              outcome->user = txn.create_user(name, hash, now);
-                              if (*outcome->user) {
-                                outcome->record = txn.create_session((*outcome->user)->id,
-                                                                     token_hash, device, now);
-                              }
-                            },
-                            [this, session, id, outcome, token](const Result<void>& committed) {
-                              if (!committed) return session->fail(id, committed.error());
-                              if (!*outcome->user) return session->fail(id, outcome->user->error());
-                              if (!*outcome->record)
-                                return session->fail(id, outcome->record->error());
-                              context_.log.info("user {} registered", (*outcome->user)->id);
-                              start(session, id, **outcome->user, (*outcome->record)->id, token);
-                            }});
+    context_.writes.submit(
+        {[outcome, name = request.name, hash = *hash, token_hash, device,
+          now](WriteTransaction& txn) {
+           outcome->user = txn.create_user(name, hash, now);
+           if (*outcome->user) {
+             outcome->record = txn.create_session((*outcome->user)->id, token_hash, device, now);
+           }
+         },
+         [this, session, id, outcome, token, mark](const Result<void>& committed) {
+           if (!committed) return session->fail(id, committed.error());
+           if (!*outcome->user) return session->fail(id, outcome->user->error());
+           if (!*outcome->record) return session->fail(id, outcome->record->error());
+           context_.log.info("user {} registered", (*outcome->user)->id);
+           start(session, id, **outcome->user, (*outcome->record)->id, token, mark);
+         }});
   });
 }
 
 void AccountService::login(const std::shared_ptr<ClientSession>& session, protocol::RequestId id,
                            const protocol::Login& request) {
-  context_.reads.submit([this, session, id, request](StoreReader& reader) {
+  auto mark = context_.registry.revocation_mark();
+  context_.reads.submit([this, session, id, request, mark](StoreReader& reader) {
     auto credentials = reader.get_credentials(request.name);
     // An unknown name costs as much as a wrong password, so that timing does not tell names.
     static const std::string kDummyHash = context_.crypto.hash_password("dummy password").value();
@@ -93,12 +94,13 @@ void AccountService::login(const std::shared_ptr<ClientSession>& session, protoc
       return;
     }
     auto device = request.device.empty() ? std::string(kDefaultDevice) : request.device;
-    open_session(session, id, credentials->user, device);
+    open_session(session, id, credentials->user, device, mark);
   });
 }
 
 void AccountService::open_session(const std::shared_ptr<ClientSession>& session,
-                                  protocol::RequestId id, const User& user, std::string device) {
+                                  protocol::RequestId id, const User& user, std::string device,
+                                  std::uint64_t mark) {
   auto token = context_.crypto.new_token();
   auto token_hash = context_.crypto.hash_token(token);
   auto record = std::make_shared<std::optional<Result<SessionRecord>>>();
@@ -106,16 +108,17 @@ void AccountService::open_session(const std::shared_ptr<ClientSession>& session,
       {[record, user_id = user.id, token_hash, device = std::move(device)](WriteTransaction& txn) {
          *record = txn.create_session(user_id, token_hash, device, ServerContext::now());
        },
-       [this, session, id, user, record, token](const Result<void>& committed) {
+       [this, session, id, user, record, token, mark](const Result<void>& committed) {
          if (!committed) return session->fail(id, committed.error());
          if (!**record) return session->fail(id, (*record)->error());
-         start(session, id, user, (**record)->id, token);
+         start(session, id, user, (**record)->id, token, mark);
        }});
 }
 
 void AccountService::resume(const std::shared_ptr<ClientSession>& session, protocol::RequestId id,
                             const protocol::Resume& request) {
-  context_.reads.submit([this, session, id, request](StoreReader& reader) {
+  auto mark = context_.registry.revocation_mark();
+  context_.reads.submit([this, session, id, request, mark](StoreReader& reader) {
     auto record = reader.find_session(context_.crypto.hash_token(request.token));
     if (!record) {
       session->fail(id, {Errc::session_revoked, "this session has ended; log in again"});
@@ -126,14 +129,15 @@ void AccountService::resume(const std::shared_ptr<ClientSession>& session, proto
       session->fail(id, {Errc::session_revoked, "the account of this session is gone"});
       return;
     }
-    start(session, id, *user, record->id, {});
+    start(session, id, *user, record->id, {}, mark);
   });
 }
 
 void AccountService::start(const std::shared_ptr<ClientSession>& session, protocol::RequestId id,
-                           const User& user, SessionId session_id, std::string token) {
-  if (!session->bind({user, session_id})) {
-    session->fail(id, {Errc::disconnected, "the connection closed during login"});
+                           const User& user, SessionId session_id, std::string token,
+                           std::uint64_t mark) {
+  if (auto bound = session->bind({user, session_id}, mark); !bound) {
+    session->fail(id, bound.error());
     return;
   }
   if (token.empty()) {
@@ -144,20 +148,70 @@ void AccountService::start(const std::shared_ptr<ClientSession>& session, protoc
   context_.log.debug("user {} logged in from {}", user.id, session->peer());
 }
 
-void AccountService::logout(const std::shared_ptr<ClientSession>& session, protocol::RequestId id) {
+void AccountService::logout(const std::shared_ptr<ClientSession>& session, protocol::RequestId id,
+                            const protocol::Logout& request) {
   auto identity = session->identity();
-  auto deleted = std::make_shared<std::optional<Result<void>>>();
-  context_.writes.submit({[deleted, session_id = identity->session](WriteTransaction& txn) {
-                            *deleted = txn.delete_session(session_id);
-                          },
-                          [this, session, id, deleted, identity](const Result<void>& committed) {
-                            if (!committed) return session->fail(id, committed.error());
-                            session->reply(id, protocol::EmptyReply{});
-                            for (const auto& connection :
-                                 context_.registry.connections_of_session(identity->session)) {
-                              connection->close(CloseCode::auth_failed, "logged out");
-                            }
-                          }});
+  auto removed = std::make_shared<std::optional<Result<std::vector<SessionId>>>>();
+  context_.writes.submit(
+      {[removed, identity, all = request.all](WriteTransaction& txn) {
+         if (all) {
+           *removed = txn.delete_sessions_of_user(identity->user.id);
+           return;
+         }
+         auto deleted = txn.delete_session(identity->session);
+         if (!deleted) {
+           *removed = deleted.error();
+         } else {
+           *removed = std::vector<SessionId>{identity->session};
+         }
+       },
+       [this, session, id, removed, identity, all = request.all](const Result<void>& committed) {
+         if (!committed) return session->fail(id, committed.error());
+         if (!**removed) return session->fail(id, (*removed)->error());
+         session->reply(id, protocol::EmptyReply{});
+         if (all) context_.log.info("user {} logged out everywhere", identity->user.id);
+         end_sessions(identity->user.id, ***removed, all ? "logged out everywhere" : "logged out");
+       }});
+}
+
+void AccountService::change_password(const std::shared_ptr<ClientSession>& session,
+                                     protocol::RequestId id,
+                                     const protocol::ChangePassword& request) {
+  auto identity = session->identity();
+  context_.reads.submit([this, session, id, request, identity](StoreReader& reader) {
+    auto credentials = reader.get_credentials(identity->user.name);
+    if (!credentials) return session->fail(id, credentials.error());
+    if (!context_.crypto.verify_password(credentials->password_hash, request.current)) {
+      return session->fail(id, {Errc::invalid_credentials, "the current password is wrong"});
+    }
+    auto hash = context_.crypto.hash_password(request.password);
+    if (!hash) return session->fail(id, hash.error());
+
+    auto removed = std::make_shared<std::optional<Result<std::vector<SessionId>>>>();
+    context_.writes.submit(
+        {[removed, identity, hash = *hash](WriteTransaction& txn) {
+           if (auto replaced = txn.set_password_hash(identity->user.id, hash); !replaced) {
+             *removed = replaced.error();
+             return;
+           }
+           *removed = txn.delete_sessions_of_user(identity->user.id, identity->session);
+         },
+         [this, session, id, removed, identity](const Result<void>& committed) {
+           if (!committed) return session->fail(id, committed.error());
+           if (!**removed) return session->fail(id, (*removed)->error());
+           session->reply(id, protocol::EmptyReply{});
+           context_.log.info("user {} changed their password; {} other sessions ended",
+                             identity->user.id, (**removed)->size());
+           end_sessions(identity->user.id, ***removed, "password changed");
+         }});
+  });
+}
+
+void AccountService::end_sessions(UserId user, const std::vector<SessionId>& sessions,
+                                  const char* reason) {
+  for (const auto& connection : context_.registry.revoke(user, sessions)) {
+    connection->close(CloseCode::auth_failed, reason);
+  }
 }
 
 }  // namespace messenger

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <cstdint>
 #include <memory>
+#include <vector>
 
 #include "protocol/messages.hpp"
 
@@ -20,16 +22,24 @@ class AccountService {
              const protocol::Login& request);
   void resume(const std::shared_ptr<ClientSession>& session, protocol::RequestId id,
               const protocol::Resume& request);
-  /// Ends the session of this connection: its token stops working, and every connection that
-  /// used it is closed with `auth_failed`.
-  void logout(const std::shared_ptr<ClientSession>& session, protocol::RequestId id);
+  /// Ends the session of this connection, or with `all` every session of the user: their
+  /// tokens stop working, and every connection that used them is closed with `auth_failed`.
+  void logout(const std::shared_ptr<ClientSession>& session, protocol::RequestId id,
+              const protocol::Logout& request);
+  /// Checks the current password, stores the new one's hash, and ends every other session of
+  /// the user as `logout` does.
+  void change_password(const std::shared_ptr<ClientSession>& session, protocol::RequestId id,
+                       const protocol::ChangePassword& request);
 
  private:
   /// Stores a new login session for `user` and logs the connection in with it.
   void open_session(const std::shared_ptr<ClientSession>& session, protocol::RequestId id,
-                    const User& user, std::string device);
+                    const User& user, std::string device, std::uint64_t mark);
+  /// `mark`: the registry's revocation mark, taken before the session was read or created.
   void start(const std::shared_ptr<ClientSession>& session, protocol::RequestId id,
-             const User& user, SessionId session_id, std::string token);
+             const User& user, SessionId session_id, std::string token, std::uint64_t mark);
+  /// Closes the connections of sessions that the store no longer holds.
+  void end_sessions(UserId user, const std::vector<SessionId>& sessions, const char* reason);
 
   ServerContext& context_;
 };

@@ -146,14 +146,17 @@ void ClientSession::close(CloseCode code, std::string_view reason) {
   connection_->close(code, reason);
 }
 
-bool ClientSession::bind(const Identity& identity) {
+Result<void> ClientSession::bind(const Identity& identity, std::uint64_t revocation_mark) {
   // Under the lock, so that a close racing with the login leaves nothing registered.
   std::lock_guard lock(mutex_);
-  if (closed_) return false;
+  if (closed_) return Error{Errc::disconnected, "the connection closed during login"};
+  if (!context_.registry.add(identity.user.id, identity.session, shared_from_this(),
+                             revocation_mark)) {
+    return Error{Errc::session_revoked, "the sessions of this user were ended; log in again"};
+  }
   identity_ = identity;
-  context_.registry.add(identity.user.id, identity.session, shared_from_this());
   context_.presence.connected(identity.user.id);
-  return true;
+  return {};
 }
 
 std::optional<Identity> ClientSession::identity() const {

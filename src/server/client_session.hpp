@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -8,6 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "messenger/result.hpp"
 #include "messenger/transport.hpp"
 #include "protocol/messages.hpp"
 
@@ -42,9 +44,10 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   void push(const std::string& encoded);
   void close(CloseCode code, std::string_view reason);
 
-  /// Logs the connection in: from now on it receives the user's live events. Returns false
-  /// when the connection closed meanwhile.
-  bool bind(const Identity& identity);
+  /// Logs the connection in: from now on it receives the user's live events. Errors:
+  /// disconnected (the connection closed meanwhile), session_revoked (sessions of the user
+  /// were revoked after `revocation_mark` was taken; see SessionRegistry).
+  Result<void> bind(const Identity& identity, std::uint64_t revocation_mark);
   std::optional<Identity> identity() const;
   const std::string& peer() const { return connection_->peer(); }
 

@@ -17,7 +17,9 @@ void ServiceRouter::route(const std::shared_ptr<ClientSession>& session,
         } else if constexpr (std::is_same_v<T, protocol::Resume>) {
           accounts_.resume(session, id, body);
         } else if constexpr (std::is_same_v<T, protocol::Logout>) {
-          accounts_.logout(session, id);
+          accounts_.logout(session, id, body);
+        } else if constexpr (std::is_same_v<T, protocol::ChangePassword>) {
+          accounts_.change_password(session, id, body);
         } else if constexpr (std::is_same_v<T, protocol::FindUser>) {
           chats_.find_user(session, id, body);
         } else if constexpr (std::is_same_v<T, protocol::OpenDirectChat>) {

@@ -20,12 +20,32 @@ bool erase_from(Map& map, const Key& key, const ClientSession* connection) {
 
 }  // namespace
 
-void SessionRegistry::add(UserId user, SessionId session,
-                          const std::shared_ptr<ClientSession>& connection) {
+std::uint64_t SessionRegistry::revocation_mark() const {
   std::lock_guard lock(mutex_);
+  return revocations_;
+}
+
+bool SessionRegistry::add(UserId user, SessionId session,
+                          const std::shared_ptr<ClientSession>& connection, std::uint64_t mark) {
+  std::lock_guard lock(mutex_);
+  if (auto revoked = revoked_at_.find(user); revoked != revoked_at_.end() && revoked->second > mark)
+    return false;
   by_user_[user].push_back(connection);
   by_session_[session].push_back(connection);
   ++count_;
+  return true;
+}
+
+std::vector<std::shared_ptr<ClientSession>> SessionRegistry::revoke(
+    UserId user, std::span<const SessionId> sessions) {
+  std::lock_guard lock(mutex_);
+  revoked_at_[user] = ++revocations_;
+  Connections result;
+  for (SessionId session : sessions) {
+    if (auto found = by_session_.find(session); found != by_session_.end())
+      result.insert(result.end(), found->second.begin(), found->second.end());
+  }
+  return result;
 }
 
 void SessionRegistry::remove(UserId user, SessionId session, const ClientSession* connection) {

@@ -113,11 +113,12 @@ Result<void> MemoryWriteTransaction::delete_session(SessionId session) {
   return {};
 }
 
-Result<std::vector<SessionId>> MemoryWriteTransaction::delete_sessions_of_user(UserId user) {
+Result<std::vector<SessionId>> MemoryWriteTransaction::delete_sessions_of_user(UserId user,
+                                                                               SessionId keep) {
   if (committed_) return finished_error();
   std::vector<SessionId> removed;
   for (const auto& [id, session] : working_.sessions) {
-    if (session.record.user_id == user) removed.push_back(id);
+    if (session.record.user_id == user && id != keep) removed.push_back(id);
   }
 
   apply([removed](MemoryState& state) {
@@ -165,6 +166,16 @@ std::pair<Chat, Cursor> MemoryWriteTransaction::add_chat(Chat chat, Timestamp no
     }
   });
   return {chat, working_.chats.at(chat.id).updates.back().cursor};
+}
+
+Result<void> MemoryWriteTransaction::set_password_hash(UserId user,
+                                                       std::string_view password_hash) {
+  if (committed_) return finished_error();
+  if (!working_.users.contains(user)) return no_user(user);
+  apply([user, hash = std::string(password_hash)](MemoryState& state) {
+    state.users.at(user).password_hash = hash;
+  });
+  return {};
 }
 
 Result<void> MemoryWriteTransaction::set_last_seen(UserId user, Timestamp when) {

@@ -24,7 +24,8 @@ class MemoryWriteTransaction final : public WriteTransaction {
   Result<SessionRecord> create_session(UserId user, std::string_view token_hash,
                                        std::string_view device, Timestamp now) override;
   Result<void> delete_session(SessionId session) override;
-  Result<std::vector<SessionId>> delete_sessions_of_user(UserId user) override;
+  Result<std::vector<SessionId>> delete_sessions_of_user(UserId user, SessionId keep) override;
+  Result<void> set_password_hash(UserId user, std::string_view password_hash) override;
   Result<DirectChatResult> open_direct_chat(UserId a, UserId b, Timestamp now) override;
   Result<ChatChange> create_group_chat(UserId creator, std::string_view title,
                                        std::span<const UserId> members, Timestamp now) override;

@@ -211,18 +211,32 @@ Result<void> SqliteWriteTransaction::delete_session(SessionId session) {
   });
 }
 
-Result<std::vector<SessionId>> SqliteWriteTransaction::delete_sessions_of_user(UserId user) {
+Result<std::vector<SessionId>> SqliteWriteTransaction::delete_sessions_of_user(UserId user,
+                                                                               SessionId keep) {
   using Ids = std::vector<SessionId>;
   return run_operation<Ids>("delete_sessions_of_user", [&]() -> Result<Ids> {
     SQLite::Statement& remove = writer_->delete_sessions_of_user;
     StatementReset reset(remove);
     remove.bind(1, user);
+    remove.bind(2, keep);
     Ids removed;
     while (remove.executeStep()) {
       removed.push_back(remove.getColumn(0).getInt64());
     }
     std::sort(removed.begin(), removed.end());
     return removed;
+  });
+}
+
+Result<void> SqliteWriteTransaction::set_password_hash(UserId user,
+                                                       std::string_view password_hash) {
+  return run_operation<void>("set_password_hash", [&]() -> Result<void> {
+    SQLite::Statement& update = writer_->set_password_hash;
+    StatementReset reset(update);
+    bind_text(update, 1, password_hash);
+    update.bind(2, user);
+    if (update.exec() == 0) return Error{Errc::not_found, fmt::format("no user {}", user)};
+    return {};
   });
 }
 

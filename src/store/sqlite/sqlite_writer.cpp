@@ -32,11 +32,13 @@ SqliteWriter::SqliteWriter(SQLite::Database connection)
                   " ON CONFLICT (name) DO NOTHING"),
       user_name(db, "SELECT name FROM users WHERE id = ?"),
       set_last_seen(db, "UPDATE users SET last_seen = ? WHERE id = ?"),
+      set_password_hash(db, "UPDATE users SET password_hash = ? WHERE id = ?"),
       insert_session(db,
                      "INSERT INTO sessions (user_id, token_hash, device, created_at)"
                      " VALUES (?, ?, ?, ?)"),
       delete_session(db, "DELETE FROM sessions WHERE id = ?"),
-      delete_sessions_of_user(db, "DELETE FROM sessions WHERE user_id = ? RETURNING id"),
+      delete_sessions_of_user(db,
+                              "DELETE FROM sessions WHERE user_id = ? AND id != ? RETURNING id"),
       find_direct_chat(db, "SELECT id FROM chats WHERE direct_key = ?"),
       insert_chat(db,
                   "INSERT INTO chats (kind, title, created_at, last_activity, direct_key)"

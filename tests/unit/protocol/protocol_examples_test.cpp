@@ -98,8 +98,8 @@ std::string reencode_reply(const protocol::RequestBody& request,
         } else if constexpr (std::is_same_v<T, p::GetPresence>) {
           return encoded(frame.as_presence());
         } else {
-          static_assert(
-              kIsOneOf<T, p::Logout, p::AckDelivered, p::MarkSeen, p::Typing, p::LeaveChat>);
+          static_assert(kIsOneOf<T, p::Logout, p::ChangePassword, p::AckDelivered, p::MarkSeen,
+                                 p::Typing, p::LeaveChat>);
           return protocol::encode_reply(id, protocol::EmptyReply{});
         }
       },

@@ -15,8 +15,8 @@ namespace protocol = messenger::protocol;
 
 namespace {
 
-const std::set<std::string> kOptionalFields = {"client", "device", "before",
-                                               "after",  "order",  "limit"};
+const std::set<std::string> kOptionalFields = {"client", "device", "before", "after",
+                                               "order",  "limit",  "all"};
 
 protocol::DecodedRequest decode(const std::string& text, const Limits& limits = {}) {
   return protocol::decode_request(text, limits);

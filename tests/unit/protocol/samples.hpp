@@ -85,6 +85,8 @@ inline std::vector<RequestBody> requests() {
       Login{.name = "alice", .password = "correct horse", .device = "phone"},
       Resume{.token = "hV2bq8sYQ0rJm3kT1xZp9wLc4nD7fE6gA5uR-iO_yBs"},
       Logout{},
+      Logout{.all = true},
+      ChangePassword{.current = "correct horse", .password = "battery staple"},
       FindUser{.name = "bob"},
       OpenDirectChat{.user_id = 2},
       CreateGroup{.title = "Climbing", .members = {2, 3}},

@@ -29,8 +29,11 @@ class GatedStore final : public Store {
     Result<void> delete_session(SessionId session) override {
       return inner_->delete_session(session);
     }
-    Result<std::vector<SessionId>> delete_sessions_of_user(UserId user) override {
-      return inner_->delete_sessions_of_user(user);
+    Result<std::vector<SessionId>> delete_sessions_of_user(UserId user, SessionId keep) override {
+      return inner_->delete_sessions_of_user(user, keep);
+    }
+    Result<void> set_password_hash(UserId user, std::string_view password_hash) override {
+      return inner_->set_password_hash(user, password_hash);
     }
     Result<DirectChatResult> open_direct_chat(UserId a, UserId b, Timestamp now) override {
       return inner_->open_direct_chat(a, b, now);

@@ -144,6 +144,38 @@ TEST_CASE_TEMPLATE("deleting a user's sessions removes all of them and no one el
   CHECK(none_left.empty());
 }
 
+TEST_CASE_TEMPLATE("deleting a user's sessions can keep one of them", Backend, SqliteBackend,
+                   MemoryBackend) {
+  StoreTest<Backend> t;
+  User alice = t.add_user("alice");
+  std::vector<SessionId> alices;
+  for (const char* token : {"a1", "a2", "a3"}) {
+    alices.push_back(t.write([&](WriteTransaction& w) {
+                        return w.create_session(alice.id, token, "phone", t.now());
+                      }).id);
+  }
+
+  auto removed =
+      t.write([&](WriteTransaction& w) { return w.delete_sessions_of_user(alice.id, alices[1]); });
+  CHECK(removed == std::vector<SessionId>{alices[0], alices[2]});
+  CHECK(t.reader->find_session("a1").code() == Errc::not_found);
+  CHECK(t.reader->find_session("a2").ok());
+  CHECK(t.reader->find_session("a3").code() == Errc::not_found);
+}
+
+TEST_CASE_TEMPLATE("a new password hash replaces the old one in the credentials", Backend,
+                   SqliteBackend, MemoryBackend) {
+  StoreTest<Backend> t;
+  User alice = t.add_user("alice");
+  t.write([&](WriteTransaction& w) { return w.set_password_hash(alice.id, "new-hash"); });
+  auto credentials = t.reader->get_credentials("alice");
+  REQUIRE(credentials.ok());
+  CHECK(credentials->password_hash == "new-hash");
+
+  auto transaction = t.begin();
+  CHECK(transaction->set_password_hash(alice.id + 100, "x").code() == Errc::not_found);
+}
+
 TEST_CASE_TEMPLATE("a session for an unknown user is refused", Backend, SqliteBackend,
                    MemoryBackend) {
   StoreTest<Backend> t;
