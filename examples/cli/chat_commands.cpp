@@ -104,8 +104,7 @@ void ChatScreen::send_text(const std::string& text) {
   print_line(fmt::format("[{}] {}: {} {} (seq {})", label_of(chat), name_of(session_.user.id),
                          escape_text(text), status_mark(status), ack->seq));
   if (status == MessageStatus::seen) return;
-  own_marks_[{chat, ack->seq}] = status;
-  if (own_marks_.size() > kMaxTrackedMarks) own_marks_.erase(own_marks_.begin());
+  track_own_mark(chat, ack->seq, status);
 }
 
 bool ChatScreen::ensure_connected() {
@@ -163,6 +162,12 @@ Result<void> ChatScreen::print_history_page(ChatId chat, std::optional<Seq> befo
     *newest = std::max(*newest, page->front().seq);
   }
   return {};
+}
+
+void ChatScreen::track_own_mark(ChatId chat, Seq seq, MessageStatus status) {
+  if (status == MessageStatus::seen) return;
+  own_marks_[{chat, seq}] = status;
+  if (own_marks_.size() > kMaxTrackedMarks) own_marks_.erase(own_marks_.begin());
 }
 
 void ChatScreen::mark_seen(ChatId chat, Seq seq) {

@@ -93,6 +93,8 @@ void ChatScreen::on_event(const MessageEvent& event) {
   }
   print_message(message);
   if (!mine && open_chat_ == message.chat_id) seen_to_mark_ = message.seq;
+  // Sent from another of our devices: its marks change here too, as receipts come in.
+  if (mine) track_own_mark(message.chat_id, message.seq, message.status);
 }
 
 void ChatScreen::on_event(const ReceiptEvent& event) {
@@ -123,7 +125,8 @@ void ChatScreen::on_event(const ChatEvent& event) {
 void ChatScreen::on_event(const ConnectionEvent& event) {
   syncing_ = event.state == ConnectionState::syncing;
   bool was_online = online_;
-  online_ = event.state == ConnectionState::connected;
+  // Catching up after a login still counts as online: the connection never went away.
+  online_ = event.state == ConnectionState::connected || (was_online && syncing_);
   if (online_ && !was_online) {
     print_line("[online]");
     return;

@@ -60,6 +60,8 @@ class ChatScreen {
   void print_message(const Message& message);
   std::string describe_change(const Message& message);
   void mark_seen(ChatId chat, Seq seq);
+  /// Follows the marks of one of our messages until it is seen.
+  void track_own_mark(ChatId chat, Seq seq, MessageStatus status);
   std::string label_of(ChatId chat) const;
   std::string name_of(UserId user) const;
 

@@ -264,3 +264,28 @@ def test_the_interactive_client_sends_shows_marks_and_receives_on_a_terminal(ser
         assert terminal.process.wait(timeout=STOP_TIMEOUT) == 0
     finally:
         terminal.close()
+
+
+def test_a_message_sent_from_another_device_shows_its_marks_changing(server):
+    register(server, "alice", "bob")
+    terminal = Terminal([CLI_BIN, "--url", server.url, "--user", "alice"], cli_env())
+    try:
+        terminal.wait_for(r"logged in as alice")
+        terminal.type("/open bob\n")
+        terminal.wait_for(r"── bob ──")
+
+        sent = run_cli(server, "--user", "alice", "--send-to", "bob", "--message",
+                       "from my other device")
+        assert sent.returncode == 0, sent.stderr
+        terminal.wait_for(r"\[bob\] alice: from my other device ✓")
+
+        bob = run_cli(server, "--user", "bob", "--receive", "1", "--mark-seen",
+                      "--timeout", CLI_WAIT)
+        assert bob.returncode == 0, bob.stderr
+        terminal.wait_for(r"\[bob\] seq \d+ ✓✓ seen")
+        assert terminal.output.count("[online]") == 1
+
+        terminal.type("/quit\n")
+        assert terminal.process.wait(timeout=STOP_TIMEOUT) == 0
+    finally:
+        terminal.close()
