@@ -22,7 +22,8 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;  ///< 0 picks a free port; `Server::port` tells which
   /// Folder for the SQLite database (`messenger.db`) when no `store` is given; created when
-  /// missing.
+  /// missing. One running server at a time: `start` fails with storage_error while another
+  /// server, in any process, holds the folder (until it stops or dies).
   std::string data_dir = "data";
   Durability durability = Durability::full;
   /// Browser origins allowed besides the server's own; "*" allows every origin.

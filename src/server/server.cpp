@@ -9,6 +9,7 @@
 
 #include "server/client_session.hpp"
 #include "server/commit_queue.hpp"
+#include "server/data_folder_lock.hpp"
 #include "server/read_pool.hpp"
 #include "server/server_context.hpp"
 #include "server/service_router.hpp"
@@ -90,6 +91,8 @@ class Server::Impl {
         thread.join();
       threads_.clear();
     }
+    // Everything is committed: another server may take the folder over now.
+    folder_lock_.reset();
     context_->log.info("stopped");
   }
 
@@ -110,6 +113,9 @@ class Server::Impl {
         return Result<void>(Errc::storage_error,
                             "cannot create data folder " + options_.data_dir + ": " + ec.message());
       }
+      auto lock = DataFolderLock::acquire(options_.data_dir);
+      if (!lock) return lock.error();
+      folder_lock_ = std::move(*lock);
       auto path = (std::filesystem::path(options_.data_dir) / kDatabaseFile).string();
       auto store = open_sqlite_store({path, options_.durability});
       if (!store) return store.error();
@@ -201,6 +207,7 @@ class Server::Impl {
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_;
   std::vector<std::thread> threads_;
 
+  std::optional<DataFolderLock> folder_lock_;
   std::shared_ptr<Crypto> crypto_;
   std::shared_ptr<Transport> transport_;
   std::unique_ptr<ReadPool> reads_;
