@@ -1,0 +1,36 @@
+# Fails unless the library's dynamic symbols are exactly the functions messenger.h declares.
+execute_process(COMMAND ${NM} -D --defined-only ${LIBRARY} OUTPUT_VARIABLE symbols
+  RESULT_VARIABLE failed)
+if(failed)
+  message(FATAL_ERROR "${NM} failed on ${LIBRARY}")
+endif()
+string(REGEX MATCHALL "[^\n]+" lines "${symbols}")
+set(exported)
+foreach(line ${lines})
+  string(REGEX REPLACE "^.* " "" name "${line}")
+  list(APPEND exported ${name})
+endforeach()
+
+file(READ ${HEADER} header)
+string(REGEX MATCHALL "(msgr_[a-z_]+)\\(" declared "${header}")
+list(TRANSFORM declared REPLACE "\\($" "")
+list(REMOVE_DUPLICATES declared)
+
+list(SORT exported)
+list(SORT declared)
+if(NOT exported STREQUAL declared)
+  message(FATAL_ERROR "exported: ${exported}\ndeclared: ${declared}")
+endif()
+list(LENGTH declared count)
+message(STATUS "libmessenger exports the ${count} functions of messenger.h")
+
+# The C test calls every one of them.
+if(TEST_SOURCE)
+  file(READ ${TEST_SOURCE} test_text)
+  foreach(name ${declared})
+    string(FIND "${test_text}" "${name}(" at)
+    if(at EQUAL -1)
+      message(FATAL_ERROR "${TEST_SOURCE} never calls ${name}")
+    endif()
+  endforeach()
+endif()

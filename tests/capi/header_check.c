@@ -1,0 +1,2 @@
+/* messenger.h alone, as strict C11. */
+#include <messenger/messenger.h>

@@ -1,0 +1,2 @@
+// messenger.h alone, as C++.
+#include <messenger/messenger.h>
