@@ -1,9 +1,11 @@
 #include "client/connection_machine.hpp"
 
+#include <fmt/core.h>
 #include <asio/io_context.hpp>
 #include <asio/post.hpp>
 #include <random>
 
+#include "messenger/limits.hpp"
 #include "messenger/version.hpp"
 
 namespace messenger {
@@ -315,7 +317,18 @@ void ConnectionMachine::send(protocol::RequestBody body, ReplyHandler on_reply) 
     return;
   }
   auto id = requests_.add(options_.request_timeout, std::move(on_reply));
-  connection_->send_text(protocol::encode_request({id, std::move(body)}));
+  auto text = protocol::encode_request({id, std::move(body)});
+  // The server cannot read the id of a request over its limit, so its refusal could not be
+  // matched to the request; refuse here instead, under the server's default limit.
+  if (text.size() > Limits{}.max_request_bytes) {
+    asio::post(io_, [this, id] {
+      requests_.complete(id,
+                         Error{Errc::too_large, fmt::format("the request is longer than {} bytes",
+                                                            Limits{}.max_request_bytes)});
+    });
+    return;
+  }
+  connection_->send_text(text);
 }
 
 void ConnectionMachine::enter(Phase phase, std::optional<Error> error) {

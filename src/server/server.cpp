@@ -55,7 +55,9 @@ class Server::Impl {
     if (!port) {
       reads_->stop();
       writes_->stop();
-      return port.error();
+      // The transport says `disconnected`; for a server that never started, the address is the
+      // problem, which the header promises as `internal`.
+      return Error{Errc::internal, port.error().message};
     }
     port_ = *port;
 

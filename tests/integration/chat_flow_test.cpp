@@ -270,3 +270,23 @@ TEST_CASE("a session resumes with its token on a new connection") {
   CHECK(user->name == "alice");
   CHECK(again.list_chats().ok());
 }
+
+TEST_CASE("a text over the message limit, or over the request limit, is refused as too large") {
+  TestServer server;
+  auto alice = server.registered_client("alice");
+  auto bob = server.registered_client("bob");
+  auto chat = open_chat(*alice, "bob");
+
+  auto over_text = alice->send_message(chat.id, std::string(Limits{}.max_text_bytes + 1, 'x'));
+  CHECK(over_text.code() == Errc::too_large);
+  // Too large for the server to read the request's id: the client must answer by itself, not
+  // wait for a reply that cannot name the request.
+  auto over_request =
+      alice->send_message(chat.id, std::string(Limits{}.max_request_bytes + 1, 'x'));
+  CHECK(over_request.code() == Errc::too_large);
+
+  auto history = bob->history({.chat_id = chat.id});
+  REQUIRE(history.ok());
+  CHECK(history->empty());
+  CHECK(alice->send_message(chat.id, "still fine").ok());
+}
