@@ -25,11 +25,7 @@ WebSocketSession::WebSocketSession(asio::ip::tcp::socket socket, Role role,
       limits_(limits),
       log_(std::move(logger)),
       peer_(describe_peer(socket_)),
-      codec_(CodecOptions{role, limits.max_message_bytes, {}}),
-      read_buffer_(kReadBufferBytes) {
-  writing_.reserve(kMaxGatheredFrames);
-  gather_.reserve(2 * kMaxGatheredFrames);
-}
+      codec_(CodecOptions{role, limits.max_message_bytes, {}}) {}
 
 void WebSocketSession::start(ConnectionEvents events, std::string pending) {
   events_ = std::move(events);
@@ -38,7 +34,15 @@ void WebSocketSession::start(ConnectionEvents events, std::string pending) {
   arm_keepalive(last_read_ + limits_.ping_interval);
 
   process(pending);
-  if (state_ != State::closed) read_more();
+  if (state_ == State::closed) return;
+  std::error_code error;
+  // Reads happen only once the socket is readable, and must not block then.
+  socket_.non_blocking(true, error);
+  if (error) {
+    on_read(error, {});
+    return;
+  }
+  read_more();
 }
 
 void WebSocketSession::send_text(std::string text) {
@@ -56,15 +60,28 @@ void WebSocketSession::close(CloseCode code, std::string_view reason) {
              });
 }
 
+// Waiting for readability holds no buffer, so an idle connection costs none: the bytes are read
+// into the network thread's own buffer once they are there, and the codec keeps what it needs.
 void WebSocketSession::read_more() {
-  socket_.async_read_some(
-      asio::buffer(read_buffer_),
-      [self = shared_from_this()](const std::error_code& error, std::size_t size) {
-        self->on_read(error, size);
-      });
+  socket_.async_wait(
+      asio::socket_base::wait_read,
+      [self = shared_from_this()](const std::error_code& error) { self->on_readable(error); });
 }
 
-void WebSocketSession::on_read(const std::error_code& error, std::size_t size) {
+void WebSocketSession::on_readable(const std::error_code& error) {
+  if (error) return on_read(error, {});
+
+  thread_local std::vector<char> buffer(kReadBufferBytes);
+  std::error_code read_error;
+  auto size = socket_.read_some(asio::buffer(buffer), read_error);
+  if (read_error == asio::error::would_block || read_error == asio::error::try_again) {
+    if (state_ != State::closed) read_more();
+    return;
+  }
+  on_read(read_error, {buffer.data(), size});
+}
+
+void WebSocketSession::on_read(const std::error_code& error, std::string_view bytes) {
   if (state_ == State::closed) return;
   if (error) {
     if (state_ == State::open) {
@@ -83,7 +100,7 @@ void WebSocketSession::on_read(const std::error_code& error, std::size_t size) {
     ping_outstanding_ = false;
     arm_keepalive(last_read_ + limits_.ping_interval);
   }
-  process({read_buffer_.data(), size});
+  process(bytes);
   if (state_ != State::closed) read_more();
 }
 

@@ -16,7 +16,8 @@
 
 namespace messenger::transport {
 
-/// Bytes asked of the socket per read.
+/// Bytes asked of the socket per read, into a buffer each network thread shares among its
+/// connections.
 inline constexpr std::size_t kReadBufferBytes = 16 << 10;
 /// Frames gathered into one write; two buffers each stays under the kernel's iovec limit.
 inline constexpr std::size_t kMaxGatheredFrames = 32;
@@ -55,7 +56,8 @@ class WebSocketSession final : public Connection,
   };
 
   void read_more();
-  void on_read(const std::error_code& error, std::size_t size);
+  void on_readable(const std::error_code& error);
+  void on_read(const std::error_code& error, std::string_view bytes);
   void process(std::string_view bytes);
   void handle(Decoded event);
   void handle_close(Decoded event);
@@ -96,7 +98,6 @@ class WebSocketSession final : public Connection,
   std::vector<QueuedFrame> writing_;  // frames of the write in flight; their buffers are used
   std::vector<asio::const_buffer> gather_;
   std::atomic<std::size_t> queued_bytes_{0};
-  std::vector<char> read_buffer_;
 
   Clock::time_point last_read_;
   Clock::time_point ping_sent_at_;
