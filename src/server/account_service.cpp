@@ -54,7 +54,7 @@ void AccountService::register_user(const std::shared_ptr<ClientSession>& session
     }
     auto token = context_.crypto.new_token();
     auto token_hash = context_.crypto.hash_token(token);
-    auto now = ServerContext::now();
+    auto now = context_.clock->now();
 
     struct Outcome {
       std::optional<Result<User>> user;
@@ -105,8 +105,9 @@ void AccountService::open_session(const std::shared_ptr<ClientSession>& session,
   auto token_hash = context_.crypto.hash_token(token);
   auto record = std::make_shared<std::optional<Result<SessionRecord>>>();
   context_.writes.submit(
-      {[record, user_id = user.id, token_hash, device = std::move(device)](WriteTransaction& txn) {
-         *record = txn.create_session(user_id, token_hash, device, ServerContext::now());
+      {[record, user_id = user.id, token_hash, device = std::move(device),
+        clock = context_.clock](WriteTransaction& txn) {
+         *record = txn.create_session(user_id, token_hash, device, clock->now());
        },
        [this, session, id, user, record, token, mark](const Result<void>& committed) {
          if (!committed) return session->fail(id, committed.error());

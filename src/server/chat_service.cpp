@@ -21,31 +21,31 @@ void ChatService::open_direct_chat(const std::shared_ptr<ClientSession>& session
                                    const protocol::OpenDirectChat& request) {
   UserId me = session->identity()->user.id;
   auto opened = std::make_shared<std::optional<Result<DirectChatResult>>>();
-  context_.writes.submit({[opened, me, other = request.user_id](WriteTransaction& txn) {
-                            *opened = txn.open_direct_chat(me, other, ServerContext::now());
-                          },
-                          [this, session, id, opened](const Result<void>& committed) {
-                            if (!committed) return session->fail(id, committed.error());
-                            if (!**opened) return session->fail(id, (*opened)->error());
-                            const auto& result = ***opened;
-                            session->reply(id, protocol::ChatReply{result.chat});
-                            if (!result.created) return;
-                            std::vector<UserId> users;
-                            for (const auto& member : result.chat.members)
-                              users.push_back(member.user_id);
-                            delivery_.chat(result.chat, users,
-                                           std::vector<Cursor>(users.size(), result.cursor),
-                                           nullptr);
-                          }});
+  context_.writes.submit(
+      {[opened, me, other = request.user_id, clock = context_.clock](WriteTransaction& txn) {
+         *opened = txn.open_direct_chat(me, other, clock->now());
+       },
+       [this, session, id, opened](const Result<void>& committed) {
+         if (!committed) return session->fail(id, committed.error());
+         if (!**opened) return session->fail(id, (*opened)->error());
+         const auto& result = ***opened;
+         session->reply(id, protocol::ChatReply{result.chat});
+         if (!result.created) return;
+         std::vector<UserId> users;
+         for (const auto& member : result.chat.members)
+           users.push_back(member.user_id);
+         delivery_.chat(result.chat, users, std::vector<Cursor>(users.size(), result.cursor),
+                        nullptr);
+       }});
 }
 
 void ChatService::create_group(const std::shared_ptr<ClientSession>& session,
                                protocol::RequestId id, const protocol::CreateGroup& request) {
   UserId me = session->identity()->user.id;
   auto created = std::make_shared<std::optional<Result<ChatChange>>>();
-  context_.writes.submit({[created, me, request](WriteTransaction& txn) {
+  context_.writes.submit({[created, me, request, clock = context_.clock](WriteTransaction& txn) {
                             *created = txn.create_group_chat(me, request.title, request.members,
-                                                             ServerContext::now());
+                                                             clock->now());
                           },
                           [this, session, id, created](const Result<void>& committed) {
                             if (!committed) return session->fail(id, committed.error());

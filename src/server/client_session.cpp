@@ -27,7 +27,7 @@ ClientSession::ClientSession(ServerContext& context, RequestRouter& router,
       router_(router),
       connection_(std::move(connection)),
       tokens_(context.limits.request_burst),
-      refilled_(std::chrono::steady_clock::now()) {}
+      refilled_(context_.clock->monotonic()) {}
 
 void ClientSession::on_text(std::string text) {
   auto decoded = protocol::decode_request(text, context_.limits);
@@ -88,7 +88,7 @@ std::optional<Error> ClientSession::admit(const protocol::Request& request) {
 }
 
 bool ClientSession::take_token() {
-  auto now = std::chrono::steady_clock::now();
+  auto now = context_.clock->monotonic();
   std::chrono::duration<double> elapsed = now - refilled_;
   refilled_ = now;
   tokens_ = std::min(context_.limits.request_burst,

@@ -11,20 +11,29 @@ constexpr std::size_t kMaxJobsPerCommit = 4096;
 CommitQueue::CommitQueue(std::shared_ptr<Store> store, Logger log)
     : store_(std::move(store)), log_(std::move(log)), writer_([this] { run(); }) {}
 
+CommitQueue::CommitQueue(std::shared_ptr<Store> store, Logger log, Post post)
+    : store_(std::move(store)), log_(std::move(log)), post_(std::move(post)) {}
+
 CommitQueue::~CommitQueue() {
   stop();
 }
 
 void CommitQueue::submit(Job job) {
+  bool accepted = false;
   {
     std::lock_guard lock(mutex_);
-    if (!stopping_) {
+    accepted = !stopping_;
+    if (accepted && !post_) {
       queue_.push_back(std::move(job));
       wake_.notify_one();
       return;
     }
   }
-  job.finish(Result<void>(Errc::shutting_down, "the server is stopping"));
+  if (!accepted) {
+    job.finish(Result<void>(Errc::shutting_down, "the server is stopping"));
+    return;
+  }
+  post_([this, job = std::move(job)]() mutable { commit_one(job); });
 }
 
 void CommitQueue::stop() {
@@ -55,6 +64,12 @@ void CommitQueue::run() {
     commit_batch(batch);
     batch.clear();
   }
+}
+
+void CommitQueue::commit_one(Job& job) {
+  std::deque<Job> batch;
+  batch.push_back(std::move(job));
+  commit_batch(batch);
 }
 
 void CommitQueue::commit_batch(std::deque<Job>& batch) {

@@ -18,6 +18,9 @@ namespace messenger {
 /// writer thread.
 class CommitQueue {
  public:
+  /// Runs a handler later on the caller's executor (e.g. an `io_context` a simulation steps).
+  using Post = std::function<void(std::function<void()> handler)>;
+
   /// One unit of work. `apply` writes inside the open transaction (it is skipped when no
   /// transaction could be opened); `finish` runs once the transaction committed, or failed with
   /// nothing kept, and must then report the error instead of what `apply` did.
@@ -27,6 +30,11 @@ class CommitQueue {
   };
 
   CommitQueue(std::shared_ptr<Store> store, Logger log);
+  /// Stepped mode, for deterministic simulation: no writer thread; each job is posted through
+  /// `post` and runs there in a transaction of its own, so the executor alone decides the order
+  /// of everything. A job whose handler is destroyed unrun is lost, as in a crash. The
+  /// executor must not run these handlers after the queue is destroyed.
+  CommitQueue(std::shared_ptr<Store> store, Logger log, Post post);
   ~CommitQueue();
   CommitQueue(const CommitQueue&) = delete;
   CommitQueue& operator=(const CommitQueue&) = delete;
@@ -39,6 +47,7 @@ class CommitQueue {
 
  private:
   void run();
+  void commit_one(Job& job);
   void commit_batch(std::deque<Job>& batch);
 
   std::shared_ptr<Store> store_;
@@ -47,6 +56,7 @@ class CommitQueue {
   std::condition_variable wake_;
   std::deque<Job> queue_;
   bool stopping_ = false;
+  Post post_;
   std::thread writer_;
 };
 

@@ -48,8 +48,8 @@ void GroupService::add_members(const std::shared_ptr<ClientSession>& session,
   UserId me = session->identity()->user.id;
   change(
       session, id,
-      [me, request](WriteTransaction& txn) {
-        return txn.add_members(request.chat_id, me, request.user_ids, ServerContext::now());
+      [me, request, clock = context_.clock](WriteTransaction& txn) {
+        return txn.add_members(request.chat_id, me, request.user_ids, clock->now());
       },
       true);
 }
@@ -59,8 +59,8 @@ void GroupService::remove_member(const std::shared_ptr<ClientSession>& session,
   UserId me = session->identity()->user.id;
   change(
       session, id,
-      [me, request](WriteTransaction& txn) {
-        return txn.remove_member(request.chat_id, me, request.user_id, ServerContext::now());
+      [me, request, clock = context_.clock](WriteTransaction& txn) {
+        return txn.remove_member(request.chat_id, me, request.user_id, clock->now());
       },
       true);
 }
@@ -70,8 +70,8 @@ void GroupService::leave_chat(const std::shared_ptr<ClientSession>& session, pro
   UserId me = session->identity()->user.id;
   change(
       session, id,
-      [me, request](WriteTransaction& txn) {
-        return txn.leave_chat(request.chat_id, me, ServerContext::now());
+      [me, request, clock = context_.clock](WriteTransaction& txn) {
+        return txn.leave_chat(request.chat_id, me, clock->now());
       },
       false);
 }
@@ -81,8 +81,8 @@ void GroupService::rename_chat(const std::shared_ptr<ClientSession>& session,
   UserId me = session->identity()->user.id;
   change(
       session, id,
-      [me, request](WriteTransaction& txn) {
-        return txn.rename_chat(request.chat_id, me, request.title, ServerContext::now());
+      [me, request, clock = context_.clock](WriteTransaction& txn) {
+        return txn.rename_chat(request.chat_id, me, request.title, clock->now());
       },
       true);
 }

@@ -14,8 +14,9 @@ void MessageService::send(const std::shared_ptr<ClientSession>& session, protoco
   NewMessage message{request.chat_id, session->identity()->user.id, request.client_msg_id,
                      request.text, 0};
   auto appended = std::make_shared<std::optional<Result<AppendResult>>>();
-  context_.writes.submit({[appended, message = std::move(message)](WriteTransaction& txn) mutable {
-                            message.created_at = ServerContext::now();
+  context_.writes.submit({[appended, message = std::move(message),
+                           clock = context_.clock](WriteTransaction& txn) mutable {
+                            message.created_at = clock->now();
                             *appended = txn.append_message(message);
                           },
                           [this, session, id, appended](const Result<void>& committed) {

@@ -19,7 +19,7 @@ constexpr std::size_t kMaxTypingEntries = 100'000;
 }  // namespace
 
 bool PresenceService::may_forward(UserId user, ChatId chat) {
-  auto now = std::chrono::steady_clock::now();
+  auto now = context_.clock->monotonic();
   std::lock_guard lock(mutex_);
   if (forwarded_.size() >= kMaxTypingEntries) forwarded_.clear();
   auto [entry, fresh] = forwarded_.try_emplace({user, chat}, now);
@@ -68,11 +68,12 @@ void PresenceService::changed(UserId user, bool online) {
     delivery_.presence(user);
     return;
   }
-  context_.writes.submit(
-      {[user](WriteTransaction& txn) { (void)txn.set_last_seen(user, ServerContext::now()); },
-       [this, user](const Result<void>& committed) {
-         if (committed) delivery_.presence(user);
-       }});
+  context_.writes.submit({[user, clock = context_.clock](WriteTransaction& txn) {
+                            (void)txn.set_last_seen(user, clock->now());
+                          },
+                          [this, user](const Result<void>& committed) {
+                            if (committed) delivery_.presence(user);
+                          }});
 }
 
 }  // namespace messenger

@@ -15,11 +15,24 @@ Result<std::unique_ptr<ReadPool>> ReadPool::start(Store& store, unsigned threads
   return pool;
 }
 
+Result<std::unique_ptr<ReadPool>> ReadPool::start_stepped(Store& store, Post post, Logger log) {
+  std::unique_ptr<ReadPool> pool(new ReadPool(std::move(log)));
+  auto reader = store.open_reader();
+  if (!reader) return reader.error();
+  pool->readers_.push_back(std::move(*reader));
+  pool->post_ = std::move(post);
+  return pool;
+}
+
 ReadPool::~ReadPool() {
   stop();
 }
 
 void ReadPool::submit(Task task) {
+  if (post_) {
+    post_([reader = readers_.front().get(), task = std::move(task)] { task(*reader); });
+    return;
+  }
   std::lock_guard lock(mutex_);
   queue_.push_back(std::move(task));
   wake_.notify_one();

@@ -18,9 +18,15 @@ namespace messenger {
 class ReadPool {
  public:
   using Task = std::function<void(StoreReader&)>;
+  /// Runs a handler later on the caller's executor (e.g. an `io_context` a simulation steps).
+  using Post = std::function<void(std::function<void()> handler)>;
 
   /// Errors: storage_error when a reader cannot be opened.
   static Result<std::unique_ptr<ReadPool>> start(Store& store, unsigned threads, Logger log);
+  /// Stepped mode, for deterministic simulation: no threads; each task is posted through
+  /// `post` and runs there with the pool's one reader. The executor must not run these
+  /// handlers after the pool is destroyed. Errors: as `start`.
+  static Result<std::unique_ptr<ReadPool>> start_stepped(Store& store, Post post, Logger log);
   ~ReadPool();
   ReadPool(const ReadPool&) = delete;
   ReadPool& operator=(const ReadPool&) = delete;
@@ -39,6 +45,7 @@ class ReadPool {
   std::condition_variable wake_;
   std::deque<Task> queue_;
   bool stopping_ = false;
+  Post post_;
   std::vector<std::unique_ptr<StoreReader>> readers_;
   std::vector<std::thread> threads_;
 };

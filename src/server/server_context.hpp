@@ -6,6 +6,7 @@
 #include "log/logger.hpp"
 #include "messenger/crypto.hpp"
 #include "messenger/limits.hpp"
+#include "server/clock.hpp"
 #include "server/commit_queue.hpp"
 #include "server/presence_table.hpp"
 #include "server/read_pool.hpp"
@@ -23,11 +24,8 @@ struct ServerContext {
   SessionRegistry& registry;
   PresenceTable& presence;
   std::atomic<bool> stopping{false};
-
-  static Timestamp now() {
-    using namespace std::chrono;
-    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-  }
+  /// The time for every service; a simulation puts its own clock here.
+  const Clock* clock = &real_clock();
 };
 
 }  // namespace messenger
