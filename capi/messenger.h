@@ -544,9 +544,10 @@ typedef void (*msgr_destroy_fn)(void *user_data);
  * client's network thread; events queued before it was set come first.
  * NULL goes back to polling. While it runs, the client receives nothing
  * else, so it must return quickly, and of the same client it may call
- * only msgr_client_state, _outbox_size, _cursor and _queue_message: a
- * blocking request, close, set_event_callback or free from there would
- * wait for the very thread it runs on. It must not throw or longjmp.
+ * only msgr_client_state, _outbox_size, _cursor and _queue_message. A
+ * blocking request from there fails at once with MSGR_BAD_REQUEST, since
+ * it would wait for the very thread it runs on; set_event_callback and
+ * free would too, and are not allowed. It must not throw or longjmp.
  * `destroy` (may be NULL) gets `user_data` once, after the last call of
  * `callback`: when another callback (or NULL) replaces it, or when the
  * client is freed. With a NULL `callback`, `user_data` and `destroy` are

@@ -200,8 +200,9 @@ class Client {
 
   /// The next event, waiting up to `timeout`; nothing when none came.
   std::optional<ClientEvent> poll_event(std::chrono::milliseconds timeout);
-  /// Instead of polling: `handler` gets every event, on the client's network thread. It must
-  /// not call blocking requests of this client.
+  /// Instead of polling: `handler` gets every event, on the client's network thread. A
+  /// blocking request of this client made from the handler fails at once with bad_request;
+  /// `close`, `state`, `user`, `queue_message`, `outbox_size` and `cursor` may be called.
   void set_event_handler(std::function<void(const ClientEvent&)> handler);
 
  private:

@@ -57,6 +57,12 @@ class Client::Impl {
   template <typename T>
   T on_network(std::function<void(std::function<void(T)> done)> start,
                std::chrono::milliseconds limit) {
+    // Waiting here for the thread we run on would hold it until the time limit, with no events
+    // and no keep-alive meanwhile.
+    if (std::this_thread::get_id() == thread_.get_id()) {
+      return T(Error{Errc::bad_request,
+                     "a blocking request cannot be made from the client's own event handler"});
+    }
     auto promise = std::make_shared<std::promise<T>>();
     auto future = promise->get_future();
     asio::post(io_, [start = std::move(start), promise] {
@@ -148,6 +154,7 @@ class Client::Impl {
   /// network thread does not answer.
   template <typename T>
   T ask_network(std::function<T()> read) {
+    if (std::this_thread::get_id() == thread_.get_id()) return read();
     auto promise = std::make_shared<std::promise<T>>();
     auto future = promise->get_future();
     asio::post(io_, [read = std::move(read), promise] { promise->set_value(read()); });

@@ -317,18 +317,18 @@ void ConnectionMachine::send(protocol::RequestBody body, ReplyHandler on_reply) 
     return;
   }
   auto id = requests_.add(options_.request_timeout, std::move(on_reply));
-  auto text = protocol::encode_request({id, std::move(body)});
+  auto text = protocol::encode_request_exactly({id, std::move(body)});
   // The server cannot read the id of a request over its limit, so its refusal could not be
   // matched to the request; refuse here instead, under the server's default limit.
-  if (text.size() > Limits{}.max_request_bytes) {
-    asio::post(io_, [this, id] {
-      requests_.complete(id,
-                         Error{Errc::too_large, fmt::format("the request is longer than {} bytes",
-                                                            Limits{}.max_request_bytes)});
-    });
+  if (text && text->size() > Limits{}.max_request_bytes) {
+    text = Error{Errc::too_large,
+                 fmt::format("the request is longer than {} bytes", Limits{}.max_request_bytes)};
+  }
+  if (!text) {
+    asio::post(io_, [this, id, error = text.error()] { requests_.complete(id, error); });
     return;
   }
-  connection_->send_text(text);
+  connection_->send_text(std::move(*text));
 }
 
 void ConnectionMachine::enter(Phase phase, std::optional<Error> error) {

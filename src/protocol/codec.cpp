@@ -263,4 +263,14 @@ std::string encode_request(const Request& request) {
   return dump(frame);
 }
 
+Result<std::string> encode_request_exactly(const Request& request) {
+  Json frame = Json::object({{"id", request.id}, {"type", type_name(request.body)}});
+  add_request_fields(frame, request.body);
+  try {
+    return frame.dump(-1, ' ', false, Json::error_handler_t::strict);
+  } catch (const Json::type_error&) {
+    return Error{Errc::bad_request, "a text of the request is not valid UTF-8"};
+  }
+}
+
 }  // namespace messenger::protocol

@@ -27,8 +27,10 @@ std::string encode_reply(RequestId id, const ReplyBody& reply);
 std::string encode_error(std::optional<RequestId> id, const Error& error);
 std::string encode_event(const ServerEvent& event);
 
-/// Client side: the encoded form of a request.
+/// Client side: the encoded form of a request. Invalid UTF-8 in its texts is replaced (U+FFFD).
 std::string encode_request(const Request& request);
+/// Like `encode_request`, but invalid UTF-8 is refused (bad_request) rather than sent changed.
+Result<std::string> encode_request_exactly(const Request& request);
 
 /// Client side: one frame from the server, parsed once. A reply's fields are read with the
 /// `as_*` accessor that matches the request it answers.

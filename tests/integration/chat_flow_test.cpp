@@ -290,3 +290,18 @@ TEST_CASE("a text over the message limit, or over the request limit, is refused 
   CHECK(history->empty());
   CHECK(alice->send_message(chat.id, "still fine").ok());
 }
+
+TEST_CASE("text that is not valid UTF-8 is refused, not stored with replacement characters") {
+  TestServer server;
+  auto alice = server.registered_client("alice");
+  auto bob = server.registered_client("bob");
+  auto chat = open_chat(*alice, "bob");
+
+  CHECK(alice->send_message(chat.id, "\xff\xfe\xfd").code() == Errc::bad_request);
+  CHECK(alice->create_group("\xc0\xaf", {}).code() == Errc::bad_request);
+
+  auto history = bob->history({.chat_id = chat.id});
+  REQUIRE(history.ok());
+  CHECK(history->empty());
+  CHECK(alice->send_message(chat.id, "caf\xc3\xa9").ok());
+}

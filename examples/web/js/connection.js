@@ -5,6 +5,12 @@
 const kProtocolVersion = 1;
 const kClientName = 'messenger-web/0.1';
 const kRequestTimeoutMs = 15_000;
+/**
+ * The server's limit on one request, in UTF-8 bytes. It cannot read the id of a longer one, so
+ * its refusal could not be matched to the request: refuse it here instead.
+ */
+const kMaxRequestBytes = 64 * 1024;
+const utf8 = new TextEncoder();
 const kBackoffFirstMs = 1_000;
 const kBackoffMaxMs = 30_000;
 const kBackoffMaxDoublings = 16;
@@ -73,6 +79,10 @@ export class Connection extends EventTarget {
   #call(type, fields) {
     const socket = this.#socket;
     const id = this.#nextId++;
+    const frame = JSON.stringify({ id, type, ...fields });
+    if (utf8.encode(frame).length > kMaxRequestBytes) {
+      return Promise.reject(new RequestError('too_large', `the ${type} request is too long`));
+    }
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#pending.delete(id);
@@ -81,7 +91,7 @@ export class Connection extends EventTarget {
         if (socket === this.#socket) this.drop();
       }, kRequestTimeoutMs);
       this.#pending.set(id, { resolve, reject, timer });
-      socket.send(JSON.stringify({ id, type, ...fields }));
+      socket.send(frame);
     });
   }
 

@@ -6,8 +6,9 @@ import { presenceText } from './format.js';
 
 const kRoleOrder = { owner: 0, admin: 1, member: 2 };
 
+// Names hold no spaces, but may hold commas: only spaces separate them.
 function namesIn(text) {
-  return Array.from(new Set(text.split(/[\s,;]+/u).filter(Boolean)));
+  return Array.from(new Set(text.split(/\s+/u).filter(Boolean)));
 }
 
 function wire(dialogId) {
