@@ -425,7 +425,7 @@ typedef struct msgr_history_query {
   int64_t anchor;
   msgr_history_direction direction; /* MSGR_HISTORY_BEFORE */
   msgr_history_order order;         /* MSGR_HISTORY_NEWEST_FIRST */
-  size_t limit;                     /* 50; the server caps it */
+  size_t limit;                     /* 50; 1 to 200 (TOO_LARGE above) */
 } msgr_history_query;
 
 /* Fills `query` with the defaults above; pass `sizeof *query`. */

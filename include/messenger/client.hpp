@@ -133,7 +133,9 @@ class Client {
   void close();
   ConnectionState state() const;
 
-  /// Creates an account and logs in. Errors: name_taken, invalid_name, bad_request.
+  /// Creates an account and logs in. One client holds one login: on a client already logged
+  /// in, this (like `login`) fails with bad_request. Errors: name_taken, invalid_name,
+  /// bad_request (a password under 8 bytes, too long a name).
   Result<Session> register_user(std::string_view name, std::string_view password);
   /// Errors: invalid_credentials.
   Result<Session> login(std::string_view name, std::string_view password);
