@@ -284,8 +284,7 @@ MSGR_API msgr_status msgr_server_start(msgr_server *server);
  * when all is done. Calling it twice is harmless. */
 MSGR_API msgr_status msgr_server_stop(msgr_server *server);
 /* The bound port once started (0 before). */
-MSGR_API msgr_status msgr_server_port(const msgr_server *server,
-                                      uint16_t *out);
+MSGR_API msgr_status msgr_server_port(const msgr_server *server, uint16_t *out);
 /* "ws://host:port/ws" once started; free with msgr_string_free. */
 MSGR_API msgr_status msgr_server_url(const msgr_server *server, char **out);
 /* Stops the server if it runs, then releases it. */
@@ -353,19 +352,17 @@ MSGR_API msgr_status msgr_client_state(const msgr_client *client,
 
 /* Creates an account and logs in. `out` may be NULL. Errors:
  * MSGR_NAME_TAKEN, MSGR_INVALID_NAME, MSGR_BAD_REQUEST (password). */
-MSGR_API msgr_status msgr_client_register(msgr_client *client,
-                                          const char *name,
+MSGR_API msgr_status msgr_client_register(msgr_client *client, const char *name,
                                           const char *password,
                                           msgr_session **out);
 /* `out` may be NULL. Errors: MSGR_INVALID_CREDENTIALS. */
-MSGR_API msgr_status msgr_client_login(msgr_client *client,
-                                       const char *name,
+MSGR_API msgr_status msgr_client_login(msgr_client *client, const char *name,
                                        const char *password,
                                        msgr_session **out);
 /* Logs in with the token of an earlier session. `out` may be NULL.
  * Errors: MSGR_SESSION_REVOKED. */
-MSGR_API msgr_status msgr_client_resume(msgr_client *client,
-                                        const char *token, msgr_user **out);
+MSGR_API msgr_status msgr_client_resume(msgr_client *client, const char *token,
+                                        msgr_user **out);
 /* Ends this session: its token stops working at once. */
 MSGR_API msgr_status msgr_client_logout(msgr_client *client);
 /* Ends every session of the user, this one included. */
@@ -381,8 +378,7 @@ MSGR_API msgr_status msgr_client_user(const msgr_client *client,
 
 /* Errors: MSGR_NOT_FOUND. */
 MSGR_API msgr_status msgr_client_find_user(msgr_client *client,
-                                           const char *name,
-                                           msgr_user **out);
+                                           const char *name, msgr_user **out);
 /* The direct chat with `other`, created the first time.
  * Errors: MSGR_NOT_FOUND. */
 MSGR_API msgr_status msgr_client_open_direct_chat(msgr_client *client,
@@ -393,8 +389,7 @@ MSGR_API msgr_status msgr_client_open_direct_chat(msgr_client *client,
 MSGR_API msgr_status msgr_client_create_group(msgr_client *client,
                                               const char *title,
                                               const int64_t *members,
-                                              size_t count,
-                                              msgr_chat **out);
+                                              size_t count, msgr_chat **out);
 /* Every chat of the user with its last message and unread count. */
 MSGR_API msgr_status msgr_client_list_chats(msgr_client *client,
                                             msgr_chat_list **out);
@@ -402,8 +397,7 @@ MSGR_API msgr_status msgr_client_list_chats(msgr_client *client,
  * makes one; sending again with the same id stores nothing new and gives
  * the first acknowledgement. `out` may be NULL.
  * Errors: MSGR_NOT_A_MEMBER, MSGR_TOO_LARGE. */
-MSGR_API msgr_status msgr_client_send_message(msgr_client *client,
-                                              int64_t chat,
+MSGR_API msgr_status msgr_client_send_message(msgr_client *client, int64_t chat,
                                               const char *text,
                                               const char *client_msg_id,
                                               msgr_send_ack **out);
@@ -440,8 +434,8 @@ MSGR_API msgr_status msgr_client_history(msgr_client *client,
 MSGR_API msgr_status msgr_client_ack_delivered(msgr_client *client,
                                                int64_t chat, int64_t seq);
 /* Marks the chat seen up to `seq`. */
-MSGR_API msgr_status msgr_client_mark_seen(msgr_client *client,
-                                           int64_t chat, int64_t seq);
+MSGR_API msgr_status msgr_client_mark_seen(msgr_client *client, int64_t chat,
+                                           int64_t seq);
 
 /* Queues text and returns at once, without blocking: it is sent now if
  * connected, else after the next reconnect, and retried with the same id
@@ -449,8 +443,7 @@ MSGR_API msgr_status msgr_client_mark_seen(msgr_client *client,
  * `client_msg_id` NULL or "" makes one; `out_id` (may be NULL) receives
  * it, to free with msgr_string_free. */
 MSGR_API msgr_status msgr_client_queue_message(msgr_client *client,
-                                               int64_t chat,
-                                               const char *text,
+                                               int64_t chat, const char *text,
                                                const char *client_msg_id,
                                                char **out_id);
 /* Messages queued and not yet answered. Does not block. */
@@ -463,8 +456,7 @@ MSGR_API msgr_status msgr_client_cursor(const msgr_client *client,
 /* Tells the chat's other members that this user types; repeat every few
  * seconds while typing goes on. Errors: MSGR_NOT_A_MEMBER,
  * MSGR_RATE_LIMITED. */
-MSGR_API msgr_status msgr_client_set_typing(msgr_client *client,
-                                            int64_t chat);
+MSGR_API msgr_status msgr_client_set_typing(msgr_client *client, int64_t chat);
 /* Online state of the `count` users who share a chat with this one
  * (others are left out of the answer). */
 MSGR_API msgr_status msgr_client_get_presence(msgr_client *client,
@@ -477,21 +469,19 @@ MSGR_API msgr_status msgr_client_get_chat(msgr_client *client, int64_t chat,
                                           msgr_chat **out);
 /* `out` may be NULL. Errors: MSGR_FORBIDDEN (not an admin, or a direct
  * chat), MSGR_NOT_A_MEMBER, MSGR_NOT_FOUND. */
-MSGR_API msgr_status msgr_client_add_members(msgr_client *client,
-                                             int64_t chat,
-                                             const int64_t *users,
-                                             size_t count, msgr_chat **out);
+MSGR_API msgr_status msgr_client_add_members(msgr_client *client, int64_t chat,
+                                             const int64_t *users, size_t count,
+                                             msgr_chat **out);
 /* `out` may be NULL. Errors: MSGR_FORBIDDEN, MSGR_NOT_A_MEMBER. */
 MSGR_API msgr_status msgr_client_remove_member(msgr_client *client,
                                                int64_t chat, int64_t user,
                                                msgr_chat **out);
 /* Errors: MSGR_FORBIDDEN (a direct chat), MSGR_NOT_A_MEMBER. */
-MSGR_API msgr_status msgr_client_leave_chat(msgr_client *client,
-                                            int64_t chat);
+MSGR_API msgr_status msgr_client_leave_chat(msgr_client *client, int64_t chat);
 /* `out` may be NULL. Errors: MSGR_FORBIDDEN, MSGR_NOT_A_MEMBER,
  * MSGR_TOO_LARGE. */
-MSGR_API msgr_status msgr_client_rename_chat(msgr_client *client,
-                                             int64_t chat, const char *title,
+MSGR_API msgr_status msgr_client_rename_chat(msgr_client *client, int64_t chat,
+                                             const char *title,
                                              msgr_chat **out);
 
 /* ---- Events ------------------------------------------------------------ */

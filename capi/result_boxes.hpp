@@ -8,38 +8,40 @@
 #include "messenger/client.hpp"
 #include "messenger/types.hpp"
 
-// The C structs handed to callers, each wrapped in a "box" that derives from it and owns what its
-// pointers point to. A box is built in place and never moved, so those pointers stay valid until
-// the caller frees the box through its C struct.
+// The C structs handed to callers, each wrapped in a "box" that derives from it
+// and owns what its pointers point to. A box is built in place and never moved,
+// so those pointers stay valid until the caller frees the box through its C
+// struct.
 namespace messenger::capi {
 
-/// Owned boxes of one kind and the array of pointers to them that a C list shows.
+/// Owned boxes of one kind and the array of pointers to them that a C list
+/// shows.
 template <typename Box, typename View>
 class BoxArray {
  public:
   template <typename Range>
-  explicit BoxArray(const Range& values) {
+  explicit BoxArray(const Range &values) {
     boxes_.reserve(values.size());
     views_.reserve(values.size());
-    for (const auto& value : values) {
+    for (const auto &value : values) {
       boxes_.push_back(std::make_unique<Box>(value));
       views_.push_back(boxes_.back().get());
     }
   }
 
   std::size_t size() const { return views_.size(); }
-  const View* const* data() const { return views_.data(); }
+  const View *const *data() const { return views_.data(); }
 
  private:
   std::vector<std::unique_ptr<Box>> boxes_;
-  std::vector<const View*> views_;
+  std::vector<const View *> views_;
 };
 
 class UserBox : public msgr_user {
  public:
-  explicit UserBox(const User& user);
-  UserBox(const UserBox&) = delete;
-  UserBox& operator=(const UserBox&) = delete;
+  explicit UserBox(const User &user);
+  UserBox(const UserBox &) = delete;
+  UserBox &operator=(const UserBox &) = delete;
 
  private:
   std::string name_;
@@ -47,9 +49,9 @@ class UserBox : public msgr_user {
 
 class SessionBox : public msgr_session {
  public:
-  explicit SessionBox(const Session& session);
-  SessionBox(const SessionBox&) = delete;
-  SessionBox& operator=(const SessionBox&) = delete;
+  explicit SessionBox(const Session &session);
+  SessionBox(const SessionBox &) = delete;
+  SessionBox &operator=(const SessionBox &) = delete;
 
  private:
   UserBox user_;
@@ -58,9 +60,9 @@ class SessionBox : public msgr_session {
 
 class MemberBox : public msgr_chat_member {
  public:
-  explicit MemberBox(const ChatMember& member);
-  MemberBox(const MemberBox&) = delete;
-  MemberBox& operator=(const MemberBox&) = delete;
+  explicit MemberBox(const ChatMember &member);
+  MemberBox(const MemberBox &) = delete;
+  MemberBox &operator=(const MemberBox &) = delete;
 
  private:
   std::string name_;
@@ -68,9 +70,9 @@ class MemberBox : public msgr_chat_member {
 
 class ChatBox : public msgr_chat {
  public:
-  explicit ChatBox(const Chat& chat);
-  ChatBox(const ChatBox&) = delete;
-  ChatBox& operator=(const ChatBox&) = delete;
+  explicit ChatBox(const Chat &chat);
+  ChatBox(const ChatBox &) = delete;
+  ChatBox &operator=(const ChatBox &) = delete;
 
  private:
   std::string title_;
@@ -79,9 +81,9 @@ class ChatBox : public msgr_chat {
 
 class MessageBox : public msgr_message {
  public:
-  explicit MessageBox(const Message& message);
-  MessageBox(const MessageBox&) = delete;
-  MessageBox& operator=(const MessageBox&) = delete;
+  explicit MessageBox(const Message &message);
+  MessageBox(const MessageBox &) = delete;
+  MessageBox &operator=(const MessageBox &) = delete;
 
  private:
   std::string client_msg_id_;
@@ -90,9 +92,9 @@ class MessageBox : public msgr_message {
 
 class SummaryBox : public msgr_chat_summary {
  public:
-  explicit SummaryBox(const ChatSummary& summary);
-  SummaryBox(const SummaryBox&) = delete;
-  SummaryBox& operator=(const SummaryBox&) = delete;
+  explicit SummaryBox(const ChatSummary &summary);
+  SummaryBox(const SummaryBox &) = delete;
+  SummaryBox &operator=(const SummaryBox &) = delete;
 
  private:
   ChatBox chat_;
@@ -101,12 +103,12 @@ class SummaryBox : public msgr_chat_summary {
 
 class PresenceBox : public msgr_presence {
  public:
-  explicit PresenceBox(const Presence& presence);
+  explicit PresenceBox(const Presence &presence);
 };
 
 class SendAckBox : public msgr_send_ack {
  public:
-  explicit SendAckBox(const SendAck& ack);
+  explicit SendAckBox(const SendAck &ack);
 };
 
 /// A C list (`count`, `items`) of boxes.
@@ -114,12 +116,12 @@ template <typename List, typename Box, typename View>
 class ListBox : public List {
  public:
   template <typename Range>
-  explicit ListBox(const Range& values) : List{}, items_(values) {
+  explicit ListBox(const Range &values) : List{}, items_(values) {
     this->count = items_.size();
     this->items = items_.data();
   }
-  ListBox(const ListBox&) = delete;
-  ListBox& operator=(const ListBox&) = delete;
+  ListBox(const ListBox &) = delete;
+  ListBox &operator=(const ListBox &) = delete;
 
  private:
   BoxArray<Box, View> items_;
@@ -130,6 +132,6 @@ using ChatListBox = ListBox<msgr_chat_list, SummaryBox, msgr_chat_summary>;
 using PresenceListBox = ListBox<msgr_presence_list, PresenceBox, msgr_presence>;
 
 /// A string the caller frees with `msgr_string_free`.
-char* copy_string(std::string_view text);
+char *copy_string(std::string_view text);
 
 }  // namespace messenger::capi

@@ -10,13 +10,15 @@
 namespace messenger::capi {
 namespace {
 
-/// Longest last-error message kept; longer ones are cut. A fixed buffer, so that reporting an
-/// error never allocates (and never fails while out of memory).
+/// Longest last-error message kept; longer ones are cut. A fixed buffer, so
+/// that reporting an error never allocates (and never fails while out of
+/// memory).
 constexpr std::size_t kLastErrorCapacity = 512;
 
 thread_local char last_error[kLastErrorCapacity] = "";
 
-/// The length of `text` cut to `capacity` bytes without splitting a UTF-8 sequence.
+/// The length of `text` cut to `capacity` bytes without splitting a UTF-8
+/// sequence.
 std::size_t utf8_prefix(std::string_view text, std::size_t capacity) {
   if (text.size() <= capacity) return text.size();
   std::size_t end = capacity;
@@ -31,7 +33,8 @@ void set_last_error(std::string_view message) noexcept {
   last_error[length] = '\0';
 }
 
-// The C codes are the C++ codes negated; these pin the table so that the two never drift.
+// The C codes are the C++ codes negated; these pin the table so that the two
+// never drift.
 static_assert(to_status(Errc::ok) == MSGR_OK);
 static_assert(to_status(Errc::bad_request) == MSGR_BAD_REQUEST);
 static_assert(to_status(Errc::unsupported_version) == MSGR_UNSUPPORTED_VERSION);
@@ -65,19 +68,20 @@ msgr_status fail(Errc code, std::string_view message) noexcept {
   return to_status(code);
 }
 
-msgr_status fail(const Error& error) noexcept {
+msgr_status fail(const Error &error) noexcept {
   return fail(error.code, error.message);
 }
 
-msgr_status invalid(const char* function, std::string_view message) noexcept {
+msgr_status invalid(const char *function, std::string_view message) noexcept {
   char line[kLastErrorCapacity];
-  std::snprintf(line, sizeof line, "%s: %.*s", function, static_cast<int>(message.size()),
-                message.data());
+  std::snprintf(line, sizeof line, "%s: %.*s", function,
+                static_cast<int>(message.size()), message.data());
   return fail(Errc::bad_request, line);
 }
 
-msgr_status require(const char* function, std::initializer_list<Argument> arguments) noexcept {
-  for (const auto& [pointer, name] : arguments) {
+msgr_status require(const char *function,
+                    std::initializer_list<Argument> arguments) noexcept {
+  for (const auto &[pointer, name] : arguments) {
     if (pointer) continue;
     char line[kLastErrorCapacity];
     std::snprintf(line, sizeof line, "%s must not be NULL", name);
@@ -86,7 +90,7 @@ msgr_status require(const char* function, std::initializer_list<Argument> argume
   return MSGR_OK;
 }
 
-msgr_status finish(const Result<void>& result) noexcept {
+msgr_status finish(const Result<void> &result) noexcept {
   return result ? MSGR_OK : fail(result.error());
 }
 
@@ -94,24 +98,22 @@ msgr_status finish(const Result<void>& result) noexcept {
 
 extern "C" {
 
-const char* msgr_version(void) {
-  return messenger::library_version();
-}
+const char *msgr_version(void) { return messenger::library_version(); }
 
-int msgr_abi_version(void) {
-  return MSGR_ABI_VERSION;
-}
+int msgr_abi_version(void) { return MSGR_ABI_VERSION; }
 
-const char* msgr_last_error_message(void) {
+const char *msgr_last_error_message(void) {
   return messenger::capi::last_error;
 }
 
-const char* msgr_status_name(msgr_status status) {
-  // Any int may come from C, beyond what C++ can load as an msgr_status: read the bytes.
+const char *msgr_status_name(msgr_status status) {
+  // Any int may come from C, beyond what C++ can load as an msgr_status: read
+  // the bytes.
   std::underlying_type_t<msgr_status> value;
   std::memcpy(&value, &status, sizeof value);
   int code = -static_cast<int>(value);
-  if (code < 0 || code > static_cast<int>(messenger::Errc::internal)) return "internal";
+  if (code < 0 || code > static_cast<int>(messenger::Errc::internal))
+    return "internal";
   return messenger::to_wire(static_cast<messenger::Errc>(code));
 }
 

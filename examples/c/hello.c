@@ -3,12 +3,11 @@
 #define _XOPEN_SOURCE 700
 
 #include <ftw.h>
+#include <messenger/messenger.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#include <messenger/messenger.h>
 
 /* How long bob waits for the message, in polls of kPollMs. */
 enum { kPolls = 100, kPollMs = 100 };
@@ -58,19 +57,18 @@ static int chat(const char *url) {
   msgr_client *bob = connect_client(url);
   msgr_session *bob_session = NULL;
   msgr_chat *direct = NULL;
-  int ok = alice && bob &&
-           check(msgr_client_register(alice, "alice", "alice-password", NULL),
-                 "register alice") &&
-           check(msgr_client_register(bob, "bob", "bob-password-1",
-                                      &bob_session),
-                 "register bob") &&
-           check(msgr_client_open_direct_chat(alice, bob_session->user->id,
-                                              &direct),
-                 "open chat") &&
-           check(msgr_client_send_message(alice, direct->id, "hello, bob",
-                                          NULL, NULL),
-                 "send") &&
-           receive_one(bob, "bob");
+  int ok =
+      alice && bob &&
+      check(msgr_client_register(alice, "alice", "alice-password", NULL),
+            "register alice") &&
+      check(msgr_client_register(bob, "bob", "bob-password-1", &bob_session),
+            "register bob") &&
+      check(msgr_client_open_direct_chat(alice, bob_session->user->id, &direct),
+            "open chat") &&
+      check(
+          msgr_client_send_message(alice, direct->id, "hello, bob", NULL, NULL),
+          "send") &&
+      receive_one(bob, "bob");
   msgr_chat_free(direct);
   msgr_session_free(bob_session);
   msgr_client_free(bob);

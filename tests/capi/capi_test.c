@@ -4,6 +4,7 @@
 #define _XOPEN_SOURCE 700
 
 #include <ftw.h>
+#include <messenger/messenger.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,26 +12,24 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include <messenger/messenger.h>
-
-#define REQUIRE(condition)                                                 \
-  do {                                                                     \
-    if (!(condition)) {                                                    \
-      fprintf(stderr, "%s:%d: FAILED: %s\n  last error: %s\n", __FILE__,   \
-              __LINE__, #condition, msgr_last_error_message());            \
-      abort();                                                             \
-    }                                                                      \
+#define REQUIRE(condition)                                               \
+  do {                                                                   \
+    if (!(condition)) {                                                  \
+      fprintf(stderr, "%s:%d: FAILED: %s\n  last error: %s\n", __FILE__, \
+              __LINE__, #condition, msgr_last_error_message());          \
+      abort();                                                           \
+    }                                                                    \
   } while (0)
 
-#define REQUIRE_STATUS(expected, call)                                     \
-  do {                                                                     \
-    msgr_status got_ = (call);                                             \
-    if (got_ != (expected)) {                                              \
-      fprintf(stderr, "%s:%d: FAILED: %s\n  gave %s, expected %s: %s\n",   \
-              __FILE__, __LINE__, #call, msgr_status_name(got_),           \
-              msgr_status_name(expected), msgr_last_error_message());      \
-      abort();                                                             \
-    }                                                                      \
+#define REQUIRE_STATUS(expected, call)                                   \
+  do {                                                                   \
+    msgr_status got_ = (call);                                           \
+    if (got_ != (expected)) {                                            \
+      fprintf(stderr, "%s:%d: FAILED: %s\n  gave %s, expected %s: %s\n", \
+              __FILE__, __LINE__, #call, msgr_status_name(got_),         \
+              msgr_status_name(expected), msgr_last_error_message());    \
+      abort();                                                           \
+    }                                                                    \
   } while (0)
 
 #define REQUIRE_OK(call) REQUIRE_STATUS(MSGR_OK, call)
@@ -205,8 +204,7 @@ static void null_arguments_are_refused_and_frees_accept_null(void) {
   REQUIRE_STATUS(MSGR_BAD_REQUEST, msgr_client_get_chat(client, 1, NULL));
   REQUIRE_STATUS(MSGR_BAD_REQUEST,
                  msgr_client_add_members(NULL, 1, ids, 1, NULL));
-  REQUIRE_STATUS(MSGR_BAD_REQUEST,
-                 msgr_client_remove_member(NULL, 1, 1, NULL));
+  REQUIRE_STATUS(MSGR_BAD_REQUEST, msgr_client_remove_member(NULL, 1, 1, NULL));
   REQUIRE_STATUS(MSGR_BAD_REQUEST, msgr_client_leave_chat(NULL, 1));
   REQUIRE_STATUS(MSGR_BAD_REQUEST,
                  msgr_client_rename_chat(client, 1, NULL, NULL));
@@ -236,8 +234,8 @@ static void accounts_register_log_in_and_resume(void) {
   REQUIRE_OK(msgr_client_state(alice, &state));
   REQUIRE(state == MSGR_STATE_DISCONNECTED);
   REQUIRE_STATUS(MSGR_UNAUTHENTICATED, msgr_client_user(alice, &user));
-  REQUIRE_OK(msgr_client_register(alice, "acc-alice", "alice-password",
-                                  &session));
+  REQUIRE_OK(
+      msgr_client_register(alice, "acc-alice", "alice-password", &session));
   REQUIRE(session->user->id > 0 && strlen(session->token) > 0);
   REQUIRE_OK(msgr_client_user(alice, &user));
   REQUIRE(user->id == session->user->id);
@@ -247,18 +245,18 @@ static void accounts_register_log_in_and_resume(void) {
   REQUIRE(state == MSGR_STATE_SYNCING || state == MSGR_STATE_CONNECTED);
 
   msgr_client *other = new_client();
-  REQUIRE_STATUS(MSGR_NAME_TAKEN, msgr_client_register(other, "acc-alice",
-                                                       "another-password",
-                                                       NULL));
+  REQUIRE_STATUS(
+      MSGR_NAME_TAKEN,
+      msgr_client_register(other, "acc-alice", "another-password", NULL));
   char long_name[kLongName + 1];
   memset(long_name, 'n', kLongName);
   long_name[kLongName] = '\0';
-  REQUIRE_STATUS(MSGR_TOO_LARGE, msgr_client_register(other, long_name,
-                                                      "another-password",
-                                                      NULL));
-  REQUIRE_STATUS(MSGR_INVALID_NAME, msgr_client_register(other, "two words",
-                                                         "another-password",
-                                                         NULL));
+  REQUIRE_STATUS(
+      MSGR_TOO_LARGE,
+      msgr_client_register(other, long_name, "another-password", NULL));
+  REQUIRE_STATUS(
+      MSGR_INVALID_NAME,
+      msgr_client_register(other, "two words", "another-password", NULL));
   REQUIRE_STATUS(MSGR_INVALID_CREDENTIALS,
                  msgr_client_login(other, "acc-alice", "wrong-password", NULL));
   REQUIRE_OK(msgr_client_resume(other, session->token, &user));
@@ -286,8 +284,8 @@ static void a_new_password_ends_other_sessions(void) {
   msgr_client *laptop = new_user("pw-bob", NULL);
   msgr_client *phone = new_client();
   msgr_session *phone_session = NULL;
-  REQUIRE_OK(msgr_client_login(phone, "pw-bob", "password-of-test",
-                               &phone_session));
+  REQUIRE_OK(
+      msgr_client_login(phone, "pw-bob", "password-of-test", &phone_session));
   REQUIRE_STATUS(MSGR_INVALID_CREDENTIALS,
                  msgr_client_change_password(laptop, "not-the-password",
                                              "new-password-1"));
@@ -296,8 +294,7 @@ static void a_new_password_ends_other_sessions(void) {
 
   msgr_client *tablet = new_client();
   REQUIRE_STATUS(MSGR_INVALID_CREDENTIALS,
-                 msgr_client_login(tablet, "pw-bob", "password-of-test",
-                                   NULL));
+                 msgr_client_login(tablet, "pw-bob", "password-of-test", NULL));
   REQUIRE_STATUS(MSGR_SESSION_REVOKED,
                  msgr_client_resume(tablet, phone_session->token, NULL));
   REQUIRE_OK(msgr_client_login(tablet, "pw-bob", "new-password-1", NULL));
@@ -347,16 +344,15 @@ static void messages_are_sent_stored_and_read_back(void) {
 
   msgr_send_ack *first = NULL;
   msgr_send_ack *again = NULL;
-  REQUIRE_OK(msgr_client_send_message(alice, chat->id, "hello, bob", "id-1",
-                                      &first));
+  REQUIRE_OK(
+      msgr_client_send_message(alice, chat->id, "hello, bob", "id-1", &first));
   REQUIRE(first->chat_id == chat->id && first->seq == 1);
-  REQUIRE_OK(msgr_client_send_message(alice, chat->id, "hello, bob", "id-1",
-                                      &again));
+  REQUIRE_OK(
+      msgr_client_send_message(alice, chat->id, "hello, bob", "id-1", &again));
   REQUIRE(again->message_id == first->message_id);
   REQUIRE_OK(msgr_client_send_message(alice, chat->id, "second", NULL, NULL));
-  REQUIRE_STATUS(MSGR_NOT_A_MEMBER,
-                 msgr_client_send_message(eve, chat->id, "intruder", NULL,
-                                          NULL));
+  REQUIRE_STATUS(MSGR_NOT_A_MEMBER, msgr_client_send_message(
+                                        eve, chat->id, "intruder", NULL, NULL));
 
   char *large = malloc(kTooLargeText + 1);
   REQUIRE(large != NULL);
@@ -440,8 +436,7 @@ static void group_members_are_managed_by_role(void) {
                  msgr_client_add_members(bob, group->id, &carol_id, 1, NULL));
   REQUIRE_STATUS(MSGR_NOT_A_MEMBER,
                  msgr_client_add_members(carol, group->id, &bob_id, 1, NULL));
-  REQUIRE_OK(msgr_client_add_members(alice, group->id, &carol_id, 1,
-                                     &changed));
+  REQUIRE_OK(msgr_client_add_members(alice, group->id, &carol_id, 1, &changed));
   REQUIRE(changed->member_count == 3);
   msgr_chat_free(changed);
 
@@ -574,8 +569,8 @@ static void a_closed_client_refuses_requests_and_queues_messages(void) {
   REQUIRE_OK(msgr_client_outbox_size(alice, &waiting));
   REQUIRE(waiting == 0);
 
-  REQUIRE_OK(msgr_client_queue_message(alice, chat->id + 1000, "nowhere", NULL,
-                                       NULL));
+  REQUIRE_OK(
+      msgr_client_queue_message(alice, chat->id + 1000, "nowhere", NULL, NULL));
   event = wait_event(alice, MSGR_EVENT_SEND_RESULT);
   REQUIRE(event != NULL && event->ack == NULL);
   REQUIRE(event->error == MSGR_NOT_A_MEMBER);
@@ -625,8 +620,8 @@ static void events_arrive_by_callback_until_it_is_removed(void) {
 
   msgr_chat *chat = NULL;
   REQUIRE_OK(msgr_client_open_direct_chat(alice, bob_id, &chat));
-  REQUIRE_OK(msgr_client_send_message(alice, chat->id, "to the callback",
-                                      NULL, NULL));
+  REQUIRE_OK(
+      msgr_client_send_message(alice, chat->id, "to the callback", NULL, NULL));
   for (int i = 0; i < kPolls && atomic_load(&record.messages) == 0; ++i) {
     sleep_ms(kPollMs);
   }
@@ -636,8 +631,8 @@ static void events_arrive_by_callback_until_it_is_removed(void) {
 
   REQUIRE_OK(msgr_client_set_event_callback(bob, NULL, NULL, NULL));
   REQUIRE(atomic_load(&record.destroyed) == 1);
-  REQUIRE_OK(msgr_client_send_message(alice, chat->id, "to the poller",
-                                      NULL, NULL));
+  REQUIRE_OK(
+      msgr_client_send_message(alice, chat->id, "to the poller", NULL, NULL));
   msgr_event *event = wait_event(bob, MSGR_EVENT_MESSAGE);
   REQUIRE(event != NULL && strcmp(event->message->text, "to the poller") == 0);
   msgr_event_free(event);

@@ -35,8 +35,8 @@ namespace {
 
 Limits simulation_limits() {
   Limits limits;
-  // ClientSession's request token bucket still reads the real steady clock (see the TODO in
-  // ServerContext), so it must never trigger: a refusal would depend on the machine's speed.
+  // Model clients send many requests between two advances of the virtual clock, and do not
+  // retry a refused one; the request rate limit has tests of its own.
   limits.requests_per_second = std::numeric_limits<double>::max() / 4;
   limits.request_burst = std::numeric_limits<double>::max() / 4;
   return limits;
