@@ -355,7 +355,9 @@ MSGR_API msgr_status msgr_client_state(const msgr_client *client,
 MSGR_API msgr_status msgr_client_register(msgr_client *client, const char *name,
                                           const char *password,
                                           msgr_session **out);
-/* `out` may be NULL. Errors: MSGR_INVALID_CREDENTIALS. */
+/* `out` may be NULL. Errors: MSGR_INVALID_CREDENTIALS; MSGR_RATE_LIMITED
+ * after repeated wrong passwords for the name (the last error says how
+ * long to wait). */
 MSGR_API msgr_status msgr_client_login(msgr_client *client, const char *name,
                                        const char *password,
                                        msgr_session **out);
@@ -368,7 +370,8 @@ MSGR_API msgr_status msgr_client_logout(msgr_client *client);
 /* Ends every session of the user, this one included. */
 MSGR_API msgr_status msgr_client_logout_all(msgr_client *client);
 /* Replaces the password; every other session of the user ends. Errors:
- * MSGR_INVALID_CREDENTIALS (`current` wrong), MSGR_BAD_REQUEST. */
+ * MSGR_INVALID_CREDENTIALS (`current` wrong), MSGR_BAD_REQUEST,
+ * MSGR_RATE_LIMITED (as for login). */
 MSGR_API msgr_status msgr_client_change_password(msgr_client *client,
                                                  const char *current,
                                                  const char *replacement);

@@ -137,7 +137,8 @@ class Client {
   /// in, this (like `login`) fails with bad_request. Errors: name_taken, invalid_name,
   /// bad_request (a password under 8 bytes, too long a name).
   Result<Session> register_user(std::string_view name, std::string_view password);
-  /// Errors: invalid_credentials.
+  /// Errors: invalid_credentials; rate_limited after repeated wrong passwords for the name
+  /// (the message says how long to wait).
   Result<Session> login(std::string_view name, std::string_view password);
   /// Logs in with a token from an earlier `login`. Errors: session_revoked.
   Result<User> resume(std::string_view token);
@@ -147,7 +148,8 @@ class Client {
   /// every token stops working at once.
   Result<void> logout_all();
   /// Replaces the password. Every other session of the user ends as with `logout_all`; this
-  /// one stays. Errors: invalid_credentials (`current` is wrong), bad_request (too short).
+  /// one stays. Errors: invalid_credentials (`current` is wrong), bad_request (too short),
+  /// rate_limited (as for `login`).
   Result<void> change_password(std::string_view current, std::string_view replacement);
   /// The user logged in on this client, if any.
   std::optional<User> user() const;

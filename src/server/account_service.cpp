@@ -1,5 +1,7 @@
 #include "server/account_service.hpp"
 
+#include <fmt/format.h>
+
 #include "server/client_session.hpp"
 #include "server/server_context.hpp"
 
@@ -34,7 +36,39 @@ bool valid_name(std::string_view name) {
   return true;
 }
 
+/// Whole seconds, rounded up, so that "try again in 0 s" is never said.
+long long seconds_to_wait(LoginThrottle::Duration wait) {
+  return std::chrono::ceil<std::chrono::seconds>(wait).count();
+}
+
 }  // namespace
+
+AccountService::AccountService(ServerContext& context)
+    : context_(context),
+      throttle_(*context.clock, context.limits.failed_logins_before_delay,
+                context.limits.max_login_delay) {}
+
+bool AccountService::throttled(const std::shared_ptr<ClientSession>& session,
+                               protocol::RequestId id, const std::string& name) {
+  auto wait = throttle_.wait_for(name);
+  if (wait == LoginThrottle::Duration::zero()) return false;
+  session->fail(id, {Errc::rate_limited,
+                     fmt::format("too many wrong passwords for this name; try again in {} s",
+                                 seconds_to_wait(wait))});
+  return true;
+}
+
+void AccountService::count_wrong_password(const std::shared_ptr<ClientSession>& session,
+                                          const std::string& name) {
+  auto delay = throttle_.failed(name);
+  if (delay == LoginThrottle::Duration::zero()) return;
+  // One line per delay, and the delays grow, so a guesser cannot flood the log.
+  // The name is quoted and escaped: it is whatever the peer typed.
+  context_.log.warn(
+      "logins for name {:?} held back {} s after repeated wrong passwords, the "
+      "last from {}",
+      name, seconds_to_wait(delay), session->peer());
+}
 
 void AccountService::register_user(const std::shared_ptr<ClientSession>& session,
                                    protocol::RequestId id, const protocol::Register& request) {
@@ -84,15 +118,20 @@ void AccountService::login(const std::shared_ptr<ClientSession>& session, protoc
                            const protocol::Login& request) {
   auto mark = context_.registry.revocation_mark();
   context_.reads.submit([this, session, id, request, mark](StoreReader& reader) {
+    // Checked when the hash is about to be computed rather than when it was queued, so that
+    // attempts queued behind a wrong one see its count.
+    if (throttled(session, id, request.name)) return;
     auto credentials = reader.get_credentials(request.name);
     // An unknown name costs as much as a wrong password, so that timing does not tell names.
     static const std::string kDummyHash = context_.crypto.hash_password("dummy password").value();
     bool matches = context_.crypto.verify_password(
         credentials ? credentials->password_hash : kDummyHash, request.password);
     if (!credentials || !matches) {
+      count_wrong_password(session, request.name);
       session->fail(id, {Errc::invalid_credentials, "wrong user name or password"});
       return;
     }
+    throttle_.succeeded(request.name);
     auto device = request.device.empty() ? std::string(kDefaultDevice) : request.device;
     open_session(session, id, credentials->user, device, mark);
   });
@@ -180,11 +219,15 @@ void AccountService::change_password(const std::shared_ptr<ClientSession>& sessi
                                      const protocol::ChangePassword& request) {
   auto identity = session->identity();
   context_.reads.submit([this, session, id, request, identity](StoreReader& reader) {
+    // A stolen token must not become a way to guess the password, so this counts too.
+    if (throttled(session, id, identity->user.name)) return;
     auto credentials = reader.get_credentials(identity->user.name);
     if (!credentials) return session->fail(id, credentials.error());
     if (!context_.crypto.verify_password(credentials->password_hash, request.current)) {
+      count_wrong_password(session, identity->user.name);
       return session->fail(id, {Errc::invalid_credentials, "the current password is wrong"});
     }
+    throttle_.succeeded(identity->user.name);
     auto hash = context_.crypto.hash_password(request.password);
     if (!hash) return session->fail(id, hash.error());
 

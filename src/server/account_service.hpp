@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "protocol/messages.hpp"
+#include "server/login_throttle.hpp"
 
 namespace messenger {
 
@@ -14,7 +15,7 @@ class ClientSession;
 /// Accounts and login sessions: register, login, resume with a token, logout.
 class AccountService {
  public:
-  explicit AccountService(ServerContext& context) : context_(context) {}
+  explicit AccountService(ServerContext& context);
 
   void register_user(const std::shared_ptr<ClientSession>& session, protocol::RequestId id,
                      const protocol::Register& request);
@@ -41,7 +42,14 @@ class AccountService {
   /// Closes the connections of sessions that the store no longer holds.
   void end_sessions(UserId user, const std::vector<SessionId>& sessions, const char* reason);
 
+  /// Refuses a password check for `name` while its throttle holds it back; true if refused.
+  bool throttled(const std::shared_ptr<ClientSession>& session, protocol::RequestId id,
+                 const std::string& name);
+  /// Counts a wrong password for `name`, and logs when the name starts to be held back.
+  void count_wrong_password(const std::shared_ptr<ClientSession>& session, const std::string& name);
+
   ServerContext& context_;
+  LoginThrottle throttle_;
 };
 
 }  // namespace messenger
