@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 scripts/setup-debian.sh
 cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build/release --target messenger-server messenger-cli
-echo "messenger: open http://127.0.0.1:8080/ in a browser (Ctrl+C stops the server)"
+echo "messenger: open http://127.0.0.1:8080/ in a browser, or the port you passed with --port" \
+  "(Ctrl+C stops the server)"
 exec build/release/examples/server/messenger-server --data-dir data --host 127.0.0.1 \
   --port 8080 --web-root examples/web "$@"

@@ -69,6 +69,16 @@ std::string apply(const std::string& key, const std::string& value, ServerConfig
     } else {
       return "durability must be full or normal";
     }
+  } else if (key == "password-cost") {
+    if (value == "interactive") {
+      options.password_cost = messenger::PasswordCost::interactive;
+    } else if (value == "moderate") {
+      options.password_cost = messenger::PasswordCost::moderate;
+    } else if (value == "minimum") {
+      options.password_cost = messenger::PasswordCost::minimum;
+    } else {
+      return "password-cost must be interactive, moderate or minimum";
+    }
   } else if (key == "threads") {
     if (!parse_number(value, 256, number)) return "threads must be 0 to 256";
     options.threads = static_cast<unsigned>(number);
@@ -109,6 +119,8 @@ const char* const kServerUsage = R"(usage: messenger-server [options]
   --data-dir DIR        folder for the SQLite database (default ./data)
   --durability MODE     full (fsync every commit, default) or normal
   --log-level LEVEL     trace, debug, info (default), warn, error, off
+  --password-cost COST  work per password hash: interactive (Argon2id, 64 MiB, default),
+                        moderate (256 MiB), or minimum (for tests only)
   --threads N           network threads, 0 for one per core (default 0)
   --ping-interval-ms N  silence on a connection before the server pings it (default 20000)
   --pong-timeout-ms N   silence after a ping that marks the peer dead and offline

@@ -1,0 +1,171 @@
+"""messenger-server as an operator runs it: flags, a config file, its log, and its signals.
+
+The binaries come from MESSENGER_SERVER_BIN and MESSENGER_CLI_BIN (set by CTest). Every server
+listens on 127.0.0.1 with a port the kernel picks, and every wait is bounded.
+"""
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import time
+
+import pytest
+
+SERVER_BIN = os.environ.get("MESSENGER_SERVER_BIN", "")
+CLI_BIN = os.environ.get("MESSENGER_CLI_BIN", "")
+PASSWORD = "correct horse battery"
+TIMEOUT = 30  # seconds for any one process step
+
+pytestmark = pytest.mark.skipif(
+    not (os.path.exists(SERVER_BIN) and os.path.exists(CLI_BIN)),
+    reason="MESSENGER_SERVER_BIN and MESSENGER_CLI_BIN must name the built programs",
+)
+
+
+def run_server(*args):
+    return subprocess.run([SERVER_BIN, *args], stdin=subprocess.DEVNULL, capture_output=True,
+                          text=True, timeout=TIMEOUT)
+
+
+class RunningServer:
+    """A server process whose log goes to a file, so that nothing blocks on a full pipe."""
+
+    def __init__(self, tmp_path, *args):
+        self.log_path = tmp_path / f"server-{time.monotonic_ns()}.log"
+        with open(self.log_path, "w") as log:
+            self.process = subprocess.Popen([SERVER_BIN, *args], stdin=subprocess.DEVNULL,
+                                            stdout=subprocess.DEVNULL, stderr=log)
+        port = self.wait_for_log(r"listening on ws://127\.0\.0\.1:(\d+)/ws")[1]
+        self.url = f"ws://127.0.0.1:{port}/ws"
+
+    def log(self):
+        return self.log_path.read_text()
+
+    def wait_for_log(self, pattern):
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline:
+            if match := re.search(pattern, self.log()):
+                return match
+            assert self.process.poll() is None, f"the server exited early:\n{self.log()}"
+            time.sleep(0.05)
+        raise AssertionError(f"no {pattern!r} in the server's log:\n{self.log()}")
+
+    def stop(self, sig=signal.SIGTERM):
+        self.process.send_signal(sig)
+        return self.process.wait(timeout=TIMEOUT)
+
+    def kill(self):
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=TIMEOUT)
+
+
+@pytest.fixture
+def servers():
+    started = []
+    yield started
+    for server in started:
+        server.kill()
+
+
+def cli(url, *args):
+    env = dict(os.environ, MESSENGER_PASSWORD=PASSWORD)
+    return subprocess.run([CLI_BIN, "--url", url, *args], env=env, stdin=subprocess.DEVNULL,
+                          capture_output=True, text=True, timeout=TIMEOUT)
+
+
+def test_help_lists_every_option_the_config_file_accepts():
+    done = run_server("--help")
+
+    assert done.returncode == 0
+    for option in ["--host", "--port", "--data-dir", "--durability", "--log-level",
+                   "--password-cost", "--threads", "--ping-interval-ms", "--pong-timeout-ms",
+                   "--requests-per-second", "--allow-origin", "--web-root", "--config"]:
+        assert option in done.stdout
+
+
+@pytest.mark.parametrize("args, complaint", [
+    (["--port", "70000"], "port must be 0 to 65535"),
+    (["--password-cost", "cheap"], "password-cost must be interactive, moderate or minimum"),
+    (["--durability", "none"], "durability must be full or normal"),
+    (["--log-level", "loud"], "log-level must be"),
+    (["--colour", "blue"], "unknown option colour"),
+    (["--port"], "option --port needs a value"),
+    (["stray"], "unexpected argument stray"),
+])
+def test_a_bad_flag_exits_2_and_names_the_problem(args, complaint):
+    done = run_server(*args)
+
+    assert done.returncode == 2
+    assert complaint in done.stderr
+
+
+def test_a_config_file_sets_the_options_and_a_bad_line_is_named(tmp_path, servers):
+    config = tmp_path / "server.conf"
+    config.write_text("# an operator's file\n"
+                      "host = 127.0.0.1\n"
+                      "port = 0\n"
+                      f"data-dir = {tmp_path / 'data'}\n"
+                      "password-cost = minimum\n"
+                      "log-level = debug\n")
+    server = RunningServer(tmp_path, "--config", str(config))
+    servers.append(server)
+
+    assert (tmp_path / "data" / "messenger.db").exists()
+    assert cli(server.url, "--user", "alice", "--register", "--list-chats").returncode == 0
+    server.wait_for_log(r"debug\s+server: user \d+ logged in from 127\.0\.0\.1")
+
+    config.write_text("port = 0\nthis line has no equals sign\n")
+    done = run_server("--config", str(config))
+    assert done.returncode == 2
+    assert f"{config}:2: expected key = value" in done.stderr
+
+
+def test_sigterm_logs_the_stop_exits_0_and_keeps_what_was_acknowledged(tmp_path, servers):
+    data = str(tmp_path / "data")
+    server = RunningServer(tmp_path, "--port", "0", "--data-dir", data,
+                           "--password-cost", "minimum")
+    servers.append(server)
+    for name in ("alice", "bob"):
+        assert cli(server.url, "--user", name, "--register", "--list-chats").returncode == 0
+    sent = cli(server.url, "--user", "alice", "--send-to", "bob", "--message",
+               "kept across a restart")
+    assert sent.returncode == 0, sent.stderr
+    server.wait_for_log(r"server: connection from 127\.0\.0\.1:\d+")
+
+    assert server.stop() == 0
+    log = server.log()
+    assert "SIGTERM received" in log
+    assert re.search(r"server: stopped$", log, re.MULTILINE)
+
+    again = RunningServer(tmp_path, "--port", "0", "--data-dir", data)
+    servers.append(again)
+    read = cli(again.url, "--user", "bob", "--receive", "1")
+    assert read.returncode == 0, read.stderr
+    assert "kept across a restart" in read.stdout
+    assert again.stop(signal.SIGINT) == 0
+    assert "SIGINT received" in again.log()
+
+
+def test_a_second_server_on_the_same_data_folder_is_refused(tmp_path, servers):
+    data = str(tmp_path / "data")
+    servers.append(RunningServer(tmp_path, "--port", "0", "--data-dir", data))
+
+    done = run_server("--port", "0", "--data-dir", data)
+
+    assert done.returncode == 1
+    assert "cannot start" in done.stderr
+
+
+def test_a_taken_port_is_refused_with_a_clear_message(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+
+        done = run_server("--port", str(port), "--data-dir", str(tmp_path / "data"))
+
+    assert done.returncode == 1
+    assert "cannot start" in done.stderr
