@@ -1,5 +1,7 @@
 #include "bench_options.hpp"
 
+#include "long_options.hpp"
+
 #include <charconv>
 #include <map>
 
@@ -82,25 +84,11 @@ options:
 )";
 
 std::string parse_bench_options(const std::vector<std::string>& args, BenchOptions& options) {
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const auto& arg = args[i];
-    if (arg == "--help" || arg == "-h") {
-      options.show_help = true;
-      return {};
-    }
-    if (arg.rfind("--", 0) != 0) return "unexpected argument " + arg;
-    std::string key = arg.substr(2);
-    std::string value;
-    if (auto equals = key.find('='); equals != std::string::npos) {
-      value = key.substr(equals + 1);
-      key = key.substr(0, equals);
-    } else if (i + 1 < args.size()) {
-      value = args[++i];
-    } else {
-      return "option " + arg + " needs a value";
-    }
-    if (auto error = apply(key, value, options); !error.empty()) return error;
-  }
+  auto error = examples::read_long_options(
+      args, options.show_help, [&options](const std::string& name, const std::string& value) {
+        return apply(name, value, options);
+      });
+  if (!error.empty()) return error;
   if (!options.attach.empty() && options.attach.rfind(kLoopbackPrefix, 0) != 0) {
     return "--attach must be a ws://127.x.y.z URL: the benchmark stays on this machine";
   }

@@ -5,6 +5,8 @@
 #include <chrono>
 #include <fstream>
 
+#include "long_options.hpp"
+
 namespace {
 
 bool parse_number(const std::string& text, unsigned long max, unsigned long& out) {
@@ -136,25 +138,8 @@ Stops on SIGINT or SIGTERM: stops accepting, commits what is queued, exits 0.
 )";
 
 std::string parse_server_config(const std::vector<std::string>& args, ServerConfig& config) {
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const auto& arg = args[i];
-    if (arg == "--help" || arg == "-h") {
-      config.show_help = true;
-      return {};
-    }
-    if (arg.rfind("--", 0) != 0) return "unexpected argument " + arg;
-    std::string key = arg.substr(2);
-    std::string value;
-    if (auto equals = key.find('='); equals != std::string::npos) {
-      value = key.substr(equals + 1);
-      key = key.substr(0, equals);
-    } else if (i + 1 < args.size()) {
-      value = args[++i];
-    } else {
-      return "option " + arg + " needs a value";
-    }
-    auto error = apply(key, value, config);
-    if (!error.empty()) return error;
-  }
-  return {};
+  return messenger::examples::read_long_options(
+      args, config.show_help, [&config](const std::string& name, const std::string& value) {
+        return apply(name, value, config);
+      });
 }
