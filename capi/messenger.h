@@ -285,7 +285,8 @@ MSGR_API msgr_status msgr_server_start(msgr_server *server);
 MSGR_API msgr_status msgr_server_stop(msgr_server *server);
 /* The bound port once started (0 before). */
 MSGR_API msgr_status msgr_server_port(const msgr_server *server, uint16_t *out);
-/* "ws://host:port/ws" once started; free with msgr_string_free. */
+/* "ws://host:port/ws" once started, "" before; free with
+ * msgr_string_free. */
 MSGR_API msgr_status msgr_server_url(const msgr_server *server, char **out);
 /* Stops the server if it runs, then releases it. */
 MSGR_API void msgr_server_free(msgr_server *server);

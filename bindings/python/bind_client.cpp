@@ -171,6 +171,9 @@ std::unique_ptr<PyClient> make_client(std::string url, std::string device, doubl
   options.reconnect = reconnect;
   options.reconnect_min = to_milliseconds(reconnect_min, "reconnect_min");
   options.reconnect_max = to_milliseconds(reconnect_max, "reconnect_max");
+  if (options.reconnect_min > options.reconnect_max) {
+    throw py::value_error("reconnect_min must not be above reconnect_max");
+  }
   if (data_file) options.data_file = data_file->string();
   return std::make_unique<PyClient>(std::move(options), to_log_level(log_level));
 }

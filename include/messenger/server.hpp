@@ -73,7 +73,7 @@ class Server {
   void stop();
   /// The bound port, once started.
   std::uint16_t port() const;
-  /// "ws://host:port/ws", once started.
+  /// "ws://host:port/ws", once started; empty before.
   std::string url() const;
 
  private:

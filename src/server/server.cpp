@@ -102,6 +102,7 @@ class Server::Impl {
 
   std::string url() const {
     std::lock_guard lock(lifecycle_);
+    if (!started_) return {};
     return url_locked();
   }
 

@@ -681,6 +681,10 @@ int main(void) {
   REQUIRE_OK(msgr_server_create(&options, &server));
   REQUIRE_OK(msgr_server_port(server, &port));
   REQUIRE(port == 0);
+  REQUIRE_OK(msgr_server_url(server, &url));
+  REQUIRE(strcmp(url, "") == 0);
+  msgr_string_free(url);
+  url = NULL;
   REQUIRE_OK(msgr_server_start(server));
   REQUIRE_OK(msgr_server_port(server, &port));
   REQUIRE(port != 0);

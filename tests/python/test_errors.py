@@ -106,3 +106,8 @@ def test_negative_durations_raise_value_error():
     with pytest.raises(ValueError, match="timeout"):
         with messenger.Client() as client:
             client.poll_event(-0.5)
+
+
+def test_a_reconnect_minimum_above_the_maximum_raises_value_error():
+    with pytest.raises(ValueError, match="reconnect_min must not be above reconnect_max"):
+        messenger.Client(reconnect_min=5, reconnect_max=0.01)
