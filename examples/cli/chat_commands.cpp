@@ -6,6 +6,7 @@
 #include "chat_screen.hpp"
 #include "console.hpp"
 #include "messenger/limits.hpp"
+#include "prompt.hpp"
 #include "text_format.hpp"
 
 // The commands of the chat screen; chat_screen.cpp has its loop and events.
@@ -17,6 +18,9 @@ constexpr const char* kHelp = R"(commands:
   /open NAME             open the direct chat with NAME and show its recent messages
   /group TITLE NAME...   create a group with these members ("quote" a title with spaces)
   /history [N]           N earlier messages of the open chat (default 20)
+  /password              change your password; your other devices are logged out
+  /logout                end this session and leave
+  /logout-all            end your sessions on every device and leave
   /help                  this text
   /quit                  leave
 Any other line is sent to the open chat. Your messages show ✓ sent, ✓✓ delivered,
@@ -172,6 +176,29 @@ void ChatScreen::track_own_mark(ChatId chat, Seq seq, MessageStatus status) {
 
 void ChatScreen::mark_seen(ChatId chat, Seq seq) {
   if (auto seen = client_.mark_seen(chat, seq); !seen) print_error(seen.error());
+}
+
+void ChatScreen::change_password() {
+  if (!ensure_connected()) return;
+  auto current = ask(input_, "current password: ", Echo::off);
+  if (!current) return print_error(current.error());
+  auto replacement = ask(input_, "new password: ", Echo::off);
+  if (!replacement) return print_error(replacement.error());
+  auto again = ask(input_, "new password again: ", Echo::off);
+  if (!again) return print_error(again.error());
+  if (*again != *replacement) return print_line("the new passwords differ; nothing changed");
+
+  auto changed = client_.change_password(*current, *replacement);
+  if (!changed) return print_error(changed.error());
+  print_line("password changed; your other devices are logged out");
+}
+
+void ChatScreen::log_out(Everywhere everywhere) {
+  if (!ensure_connected()) return;
+  auto done = everywhere == Everywhere::yes ? client_.logout_all() : client_.logout();
+  if (!done) return print_error(done.error());
+  print_line(everywhere == Everywhere::yes ? "logged out on every device" : "logged out");
+  quit_ = true;
 }
 
 }  // namespace messenger::cli

@@ -63,6 +63,12 @@ void ChatScreen::handle_line(const std::string& line) {
     create_group(words);
   } else if (command == "/history") {
     show_history(words);
+  } else if (command == "/password") {
+    change_password();
+  } else if (command == "/logout") {
+    log_out(Everywhere::no);
+  } else if (command == "/logout-all") {
+    log_out(Everywhere::yes);
   } else {
     print_line(fmt::format("unknown command {}; /help lists the commands", escape_text(command)));
   }

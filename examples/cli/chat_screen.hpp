@@ -51,6 +51,10 @@ class ChatScreen {
   void create_group(const std::vector<std::string>& words);
   void show_history(const std::vector<std::string>& words);
   void send_text(const std::string& text);
+  void change_password();
+  enum class Everywhere { no, yes };
+  /// Ends this session (or every session of the user) and leaves the screen.
+  void log_out(Everywhere everywhere);
 
   bool ensure_connected();
   Result<void> refresh_chats();

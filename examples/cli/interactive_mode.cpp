@@ -1,39 +1,14 @@
 #include "interactive_mode.hpp"
 
-#include <fmt/core.h>
 #include <unistd.h>
-
-#include <cstdio>
 
 #include "chat_screen.hpp"
 #include "event_inbox.hpp"
 #include "line_reader.hpp"
+#include "prompt.hpp"
 #include "sign_in.hpp"
 
 namespace messenger::cli {
-namespace {
-
-enum class Echo { on, off };
-
-Result<std::string> ask(LineReader& input, const char* question, Echo echo) {
-  std::optional<EchoOff> quiet;
-  // Echo goes off before the question shows, so that nothing typed after it is echoed.
-  if (echo == Echo::off) quiet.emplace(input.fd());
-  fmt::print(stdout, "{}", question);
-  std::fflush(stdout);
-  auto answer = input.wait_line();
-  if (quiet) {
-    quiet.reset();
-    // The Enter key was not echoed either.
-    fmt::print(stdout, "\n");
-  }
-  if (!answer || answer->empty()) {
-    return Error{Errc::bad_request, std::string("no answer to \"") + question + "\""};
-  }
-  return *answer;
-}
-
-}  // namespace
 
 Result<void> run_interactive(Client& client, const CliOptions& options) {
   LineReader input(STDIN_FILENO);

@@ -289,3 +289,43 @@ def test_a_message_sent_from_another_device_shows_its_marks_changing(server):
         assert terminal.process.wait(timeout=STOP_TIMEOUT) == 0
     finally:
         terminal.close()
+
+
+def test_the_password_changes_and_sessions_end_from_the_terminal(server):
+    register(server, "alice")
+    terminal = Terminal([CLI_BIN, "--url", server.url, "--user", "alice"], cli_env())
+    try:
+        terminal.wait_for(r"logged in as alice")
+        terminal.type("/password\n")
+        terminal.wait_for(r"current password: ")
+        terminal.type(PASSWORD + "\n")
+        terminal.wait_for(r"new password: ")
+        terminal.type("a new long password\n")
+        terminal.wait_for(r"new password again: ")
+        terminal.type("not the same one\n")
+        terminal.wait_for(r"the new passwords differ; nothing changed")
+
+        terminal.type("/password\n")
+        terminal.wait_for(r"current password: ")
+        terminal.type(PASSWORD + "\n")
+        terminal.wait_for(r"new password: ")
+        terminal.type("a new long password\n")
+        terminal.wait_for(r"new password again: ")
+        terminal.type("a new long password\n")
+        terminal.wait_for(r"password changed; your other devices are logged out")
+        assert "a new long password" not in terminal.output
+
+        old = run_cli(server, "--user", "alice", "--list-chats")
+        assert old.returncode != 0
+        assert "invalid_credentials" in old.stderr
+        env = dict(cli_env(), MESSENGER_PASSWORD="a new long password")
+        new = subprocess.run([CLI_BIN, "--url", server.url, "--user", "alice", "--list-chats"],
+                             env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                             timeout=PROCESS_TIMEOUT)
+        assert new.returncode == 0, new.stderr
+
+        terminal.type("/logout-all\n")
+        terminal.wait_for(r"logged out on every device")
+        assert terminal.process.wait(timeout=STOP_TIMEOUT) == 0
+    finally:
+        terminal.close()
