@@ -1,6 +1,8 @@
 #include "server/static_files.hpp"
 
+#include <algorithm>
 #include <fstream>
+#include <iterator>
 
 namespace messenger {
 namespace {
@@ -31,10 +33,20 @@ const char* content_type(const std::filesystem::path& path) {
 
 bool safe_relative_path(std::string_view path) {
   if (path.find("..") != std::string_view::npos) return false;
+  // An empty segment ("//etc/passwd") would leave an absolute path after the first slash is
+  // cut, and joining an absolute path to the root replaces the root.
+  if (path.find("//") != std::string_view::npos) return false;
   for (char c : path) {
     if (c == '\\' || c == '%' || c == '\0' || static_cast<unsigned char>(c) < 0x20) return false;
   }
   return path.find("/.") == std::string_view::npos;
+}
+
+/// Whether `path` is `root` or below it; both are lexically normal.
+bool inside(const std::filesystem::path& root, const std::filesystem::path& path) {
+  auto root_end = std::mismatch(root.begin(), root.end(), path.begin(), path.end()).first;
+  // A root written with a trailing slash ends in an empty component.
+  return root_end == root.end() || (std::next(root_end) == root.end() && root_end->empty());
 }
 
 }  // namespace
@@ -54,7 +66,9 @@ HttpResponse StaticFiles::serve(const HttpRequest& request) const {
   if (relative.empty() || relative.back() == '/') relative += "index.html";
 
   std::error_code ec;
-  auto file = root_ / relative;
+  auto file = (root_ / relative).lexically_normal();
+  // Whatever the checks above missed, nothing outside the root is served.
+  if (!inside(root_.lexically_normal(), file)) return plain(400, "bad path\n");
   if (!std::filesystem::is_regular_file(file, ec)) return plain(404, "not found\n");
   auto size = std::filesystem::file_size(file, ec);
   if (ec || size > kMaxFileBytes) return plain(404, "not found\n");

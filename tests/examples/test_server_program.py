@@ -169,3 +169,35 @@ def test_a_taken_port_is_refused_with_a_clear_message(tmp_path):
 
     assert done.returncode == 1
     assert "cannot start" in done.stderr
+
+
+def http_get(port, target):
+    """The status line and body of a raw GET, so that the path reaches the server unchanged."""
+    with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as connection:
+        connection.sendall(f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+                           "Connection: close\r\n\r\n".encode())
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    return head.split(b"\r\n")[0].decode(), body
+
+
+def test_the_web_root_serves_its_files_and_nothing_outside_it(tmp_path, servers):
+    web = tmp_path / "web"
+    web.mkdir()
+    (web / "index.html").write_text("<p>the client</p>")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not for the web")
+    server = RunningServer(tmp_path, "--port", "0", "--data-dir", str(tmp_path / "data"),
+                           "--web-root", str(web))
+    servers.append(server)
+    port = int(server.url.split(":")[2].split("/")[0])
+
+    status, body = http_get(port, "/")
+    assert " 200 " in status and body == b"<p>the client</p>"
+    for target in ["//etc/passwd", "/" + str(secret), "/../secret.txt", "/%2e%2e/secret.txt",
+                   "/data/messenger.db", "/../data/messenger.db"]:
+        status, body = http_get(port, target)
+        assert " 4" in status, (target, status)
+        assert b"not for the web" not in body and b"root:" not in body

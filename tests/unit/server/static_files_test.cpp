@@ -46,13 +46,16 @@ TEST_CASE("static files are served with their content type, index.html for a fol
 TEST_CASE("paths that could leave the folder or reach hidden files are refused") {
   WebRoot web;
   StaticFiles files(web.root / "site");
-  for (const char* target : {"/../outside.db", "/..%2Foutside.db", "/%2e%2e/outside.db",
-                             "/..\\outside.db", "/.secret", "relative.html"}) {
+  auto absolute_outside = "/" + (web.root / "outside.db").string();
+  for (const std::string target :
+       {"/../outside.db", "/..%2Foutside.db", "/%2e%2e/outside.db", "/..\\outside.db", "/.secret",
+        "relative.html", "//etc/passwd", absolute_outside.c_str(), "/app.js//../../outside.db"}) {
     INFO(target);
     auto response = get(files, target);
     CHECK(response.status >= 400);
     CHECK(response.body.find("database") == std::string::npos);
     CHECK(response.body.find("hidden") == std::string::npos);
+    CHECK(response.body.find("root:") == std::string::npos);
   }
   CHECK(files.serve({"POST", "/", {}}).status == 405);
 }
