@@ -504,3 +504,203 @@ test('a phone-sized window shows one pane at a time', { skip }, async () => {
   await page.waitForSelector('#sign-in:not([hidden])');
   await context.close();
 });
+
+// Account settings: a new password or "log out on every device" ends the user's other
+// sessions; their pages must go back to the sign-in form and never resume the dead token.
+
+const kNewPassword = 'a brand new passphrase';
+/** Wrong current passwords tried before the server must hold them back (5 free, then waits). */
+const kMaxWrongPasswords = 12;
+
+/** A new browser context in which `name` logs in with `password`. */
+async function logIn(name, password, viewport = kDesktop) {
+  const context = await browser.newContext({ viewport });
+  const page = await newPage(context, `${name} (${viewport.width} px)`);
+  await page.fill('#sign-in-name', name);
+  await page.fill('#sign-in-password', password);
+  await page.click('#log-in');
+  await waitOnline(page);
+  return { context, page, name };
+}
+
+function savedToken(page) {
+  return page.evaluate(() => JSON.parse(localStorage.getItem('messenger.session'))?.token ?? '');
+}
+
+/** `resume` with `token` on a connection of its own: 'ok' or the server's error code. */
+function resumeWith(page, token) {
+  return page.evaluate(async (oldToken) => {
+    const socket = new WebSocket(`ws://${location.host}/ws`);
+    await new Promise((resolve) => socket.addEventListener('open', resolve, { once: true }));
+    const replies = [];
+    const next = () => new Promise((resolve) => {
+      socket.addEventListener('message', (message) => resolve(JSON.parse(message.data)),
+        { once: true });
+    });
+    socket.send(JSON.stringify({ id: 1, type: 'hello', protocol: 1 }));
+    replies.push(await next());
+    socket.send(JSON.stringify({ id: 2, type: 'resume', token: oldToken }));
+    replies.push(await next());
+    socket.close();
+    return replies[1].error?.code ?? 'ok';
+  }, token);
+}
+
+/** The `type` of every request the page sends from now on, per WebSocket in order of opening. */
+function recordRequests(page) {
+  const sockets = [];
+  page.on('websocket', (socket) => {
+    const types = [];
+    sockets.push(types);
+    socket.on('framesent', ({ payload }) => {
+      try {
+        types.push(JSON.parse(payload).type);
+      } catch {
+        types.push('?');
+      }
+    });
+  });
+  return sockets;
+}
+
+async function openAccount(page) {
+  await page.click('#account');
+  await page.waitForSelector('#account-dialog[open]');
+}
+
+/** Fills the change-password form and submits it with Enter; resolves when it is answered. */
+async function submitNewPassword(page, current, password, again = password) {
+  await page.fill('#password-current', current);
+  await page.fill('#password-new', password);
+  await page.fill('#password-again', again);
+  await page.press('#password-again', 'Enter');
+  await page.waitForFunction(() => !document.getElementById('change-password').disabled);
+}
+
+async function waitSignedOut(page, reason) {
+  await page.waitForSelector('#sign-in:not([hidden])');
+  await page.locator('#sign-in-error', { hasText: reason }).waitFor();
+  assert.equal(await page.evaluate(() => localStorage.getItem('messenger.session')), null,
+    'the token is forgotten');
+  assert.equal(await page.locator('dialog[open]').count(), 0, 'no dialog is left open');
+}
+
+test('a new password logs the other device out, and only the new password logs in', { skip },
+  async () => {
+    const laptop = await register('dora');
+    const phone = await logIn('dora', kPassword, kPhone);
+    const phoneToken = await savedToken(phone.page);
+    const phoneSockets = recordRequests(phone.page);
+
+    // The dialog works from the keyboard: the button, then straight into the first field.
+    await laptop.page.focus('#account');
+    await laptop.page.keyboard.press('Enter');
+    await laptop.page.waitForSelector('#account-dialog[open]');
+    assert.equal(await laptop.page.evaluate(() => document.activeElement.id), 'password-current');
+    assert.equal(await laptop.page.textContent('#account-name'), 'dora');
+
+    // Checked here before anything is sent: the length (in bytes, as the server counts) and
+    // the two copies of the new password.
+    await submitNewPassword(laptop.page, kPassword, 'short');
+    assert.match(await laptop.page.textContent('#password-error'), /at least 8 characters/u);
+    await submitNewPassword(laptop.page, kPassword, kNewPassword, `${kNewPassword}!`);
+    assert.match(await laptop.page.textContent('#password-error'), /not the same/u);
+    assert.equal(await laptop.page.isVisible('#sign-in'), false);
+    await shot(laptop.page, 'account-dialog');
+
+    // A wrong current password: the server's own words, and nothing changes.
+    await submitNewPassword(laptop.page, 'not my password', kNewPassword);
+    assert.equal(await laptop.page.textContent('#password-error'),
+      'the current password is wrong');
+    assert.equal(await phone.page.isVisible('#app'), true);
+
+    await submitNewPassword(laptop.page, kPassword, kNewPassword);
+    await laptop.page.locator('#password-done', { hasText: 'Password changed' }).waitFor();
+    assert.equal(await laptop.page.textContent('#password-error'), '');
+    assert.equal(await laptop.page.inputValue('#password-current'), '', 'the form is cleared');
+
+    // The phone's session ended: sign-in form, the reason, no token, no resume with it.
+    await waitSignedOut(phone.page, /password was changed/u);
+    // Asked from the laptop: the phone's own sockets must show no resume at all.
+    assert.equal(await resumeWith(laptop.page, phoneToken), 'session_revoked');
+    await phone.page.waitForFunction(
+      () => document.getElementById('sign-in-connection').textContent === '');
+    await shot(phone.page, 'phone-signed-out');
+
+    // This session stays: the page is online, and a reload resumes it.
+    await laptop.page.keyboard.press('Escape');
+    await laptop.page.waitForSelector('#account-dialog', { state: 'hidden' });
+    await laptop.page.reload();
+    await waitOnline(laptop.page);
+
+    await phone.page.fill('#sign-in-name', 'dora');
+    await phone.page.fill('#sign-in-password', kPassword);
+    await phone.page.click('#log-in');
+    await phone.page.locator('#sign-in-error', { hasText: /wrong user name or password/u })
+      .waitFor();
+    await phone.page.fill('#sign-in-password', kNewPassword);
+    await phone.page.click('#log-in');
+    await waitOnline(phone.page);
+    // The socket that opened when the old one closed said hello, then logged in twice (the
+    // old password, the new one), and never offered the dead token.
+    assert.ok(phoneSockets.length >= 1);
+    assert.deepEqual(phoneSockets.flat().filter((type) => type === 'resume'), []);
+    assert.deepEqual(phoneSockets.flat().filter((type) => type === 'login'), ['login', 'login']);
+
+    // The dialog on a phone-sized window fits it.
+    await openAccount(phone.page);
+    const box = await phone.page.locator('#account-dialog').boundingBox();
+    assert.ok(box.x >= 0 && box.x + box.width <= kPhone.width, 'the dialog fits the width');
+    await shot(phone.page, 'account-dialog-phone');
+    await phone.page.keyboard.press('Escape');
+    await phone.page.waitForSelector('#account-dialog', { state: 'hidden' });
+    for (const device of [laptop, phone]) await device.context.close();
+  });
+
+test('repeated wrong current passwords are refused with the wait the server names', { skip },
+  async () => {
+    const erin = await register('erin');
+    await openAccount(erin.page);
+    let shown = '';
+    for (let attempt = 0; attempt < kMaxWrongPasswords; attempt++) {
+      await submitNewPassword(erin.page, `wrong guess ${attempt}`, kNewPassword);
+      shown = await erin.page.textContent('#password-error');
+      if (shown !== 'the current password is wrong') break;
+    }
+    assert.match(shown, /^too many wrong passwords for this name; try again in \d+ s$/u);
+    assert.equal(await erin.page.isVisible('#app'), true, 'still logged in');
+    await erin.context.close();
+  });
+
+test('logging out on every device sends every page of the user to the sign-in form', { skip },
+  async () => {
+    const laptop = await register('finn');
+    const other = await logIn('finn', kPassword);
+    const tokens = [await savedToken(laptop.page), await savedToken(other.page)];
+    assert.notEqual(tokens[0], tokens[1], 'two sessions');
+
+    // The other page has the dialog open too: it must not stay over the sign-in form.
+    await openAccount(other.page);
+    await openAccount(laptop.page);
+    await laptop.page.click('#log-out-all');
+    await laptop.page.waitForSelector('#log-out-all-dialog[open]');
+    await shot(laptop.page, 'log-out-all-confirm');
+    // Cancel (focused first, so Enter does no harm) keeps everything as it was.
+    assert.equal(await laptop.page.evaluate(() => document.activeElement.textContent), 'Cancel');
+    await laptop.page.keyboard.press('Enter');
+    await laptop.page.waitForSelector('#log-out-all-dialog', { state: 'hidden' });
+    assert.equal(await laptop.page.isVisible('#account-dialog'), true);
+    assert.equal(await other.page.isVisible('#app'), true);
+
+    await laptop.page.click('#log-out-all');
+    await laptop.page.click('#log-out-all-confirm');
+    await waitSignedOut(laptop.page, 'You logged out on every device.');
+    await waitSignedOut(other.page, /logged out elsewhere/u);
+    for (const token of tokens) {
+      assert.equal(await resumeWith(laptop.page, token), 'session_revoked');
+    }
+    // A reload finds no session to resume.
+    await other.page.reload();
+    await other.page.waitForSelector('#sign-in:not([hidden])');
+    for (const device of [laptop, other]) await device.context.close();
+  });

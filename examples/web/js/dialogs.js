@@ -1,10 +1,14 @@
-// The dialogs: a new direct chat by user name, a new group, and a group's info (members and
-// their roles; add, remove, leave).
+// The dialogs: a new direct chat by user name, a new group, a group's info (members and
+// their roles; add, remove, leave), and the account (change the password, log out on every
+// device).
 
 import { avatar, byId, h } from './dom.js';
 import { presenceText } from './format.js';
 
 const kRoleOrder = { owner: 0, admin: 1, member: 2 };
+/** The server's minimum for a new password, in UTF-8 bytes as it counts them. */
+const kMinPasswordBytes = 8;
+const utf8 = new TextEncoder();
 
 // Names hold no spaces, but may hold commas: only spaces separate them.
 function namesIn(text) {
@@ -26,9 +30,21 @@ async function guarded(errorNode, work) {
     await work();
     return true;
   } catch (error) {
-    errorNode.textContent = error.message || 'Something went wrong';
+    errorNode.textContent = error.code === 'disconnected'
+      ? 'Not connected to the server. Try again in a moment.'
+      : error.message || 'Something went wrong';
     return false;
   }
+}
+
+/** What is wrong with the new password typed twice, or '' when the server may have it. */
+function newPasswordProblem(current, password, again) {
+  if (!current) return 'Enter your current password.';
+  if (utf8.encode(password).length < kMinPasswordBytes) {
+    return `The new password must be at least ${kMinPasswordBytes} characters long.`;
+  }
+  if (password !== again) return 'The two new passwords are not the same.';
+  return '';
 }
 
 export class Dialogs {
@@ -43,6 +59,7 @@ export class Dialogs {
     this.#wireNewChat();
     this.#wireNewGroup();
     this.#wireChatInfo();
+    this.#wireAccount();
   }
 
   async #findUsers(names) {
@@ -130,6 +147,54 @@ export class Dialogs {
     });
     dialog.addEventListener('close', () => {
       this.#infoChat = 0;
+    });
+  }
+
+  #wireAccount() {
+    const dialog = wire('account-dialog');
+    const confirm = wire('log-out-all-dialog');
+    const form = byId('password-form');
+    const submit = byId('change-password');
+    const clearForm = () => {
+      form.reset();
+      // For password managers: the account whose password this form changes.
+      byId('password-user').value = this.#session.user?.name ?? '';
+    };
+    byId('account').addEventListener('click', () => {
+      clearForm();
+      byId('password-error').textContent = '';
+      byId('password-done').textContent = '';
+      byId('account-name').textContent = this.#session.user?.name ?? '';
+      dialog.showModal();
+    });
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const current = byId('password-current').value;
+      const password = byId('password-new').value;
+      const problem = newPasswordProblem(current, password, byId('password-again').value);
+      byId('password-done').textContent = '';
+      byId('password-error').textContent = problem;
+      if (problem || submit.disabled) return;
+      submit.disabled = true;
+      const done = await guarded(byId('password-error'),
+        () => this.#session.changePassword(current, password));
+      submit.disabled = false;
+      if (!done) return;
+      clearForm();
+      byId('password-done').textContent =
+        'Password changed. Your other devices were logged out; this one stays logged in.';
+    });
+    byId('log-out-all').addEventListener('click', () => {
+      byId('log-out-all-error').textContent = '';
+      confirm.showModal();
+    });
+    byId('log-out-all-confirm').addEventListener('click', async () => {
+      const button = byId('log-out-all-confirm');
+      if (button.disabled) return;
+      button.disabled = true;
+      // On success the session signs out, and the 'signedout' handler closes every dialog.
+      await guarded(byId('log-out-all-error'), () => this.#session.signOutEverywhere());
+      button.disabled = false;
     });
   }
 

@@ -98,6 +98,8 @@ session.addEventListener('state', () => {
   }
 });
 session.addEventListener('signedout', (event) => {
+  // A dialog left open would stay on top of the sign-in form.
+  for (const dialog of document.querySelectorAll('dialog[open]')) dialog.close();
   openChat(0);
   byId('sign-in-error').textContent = event.detail;
   showScreen();

@@ -16,6 +16,9 @@ const kPresenceBatch = 1000;
 const kHistoryPageLimit = 50;
 const kRetryAfterRefusalMs = 2_000;
 const kDevice = 'web browser';
+const kLoggedOutEverywhere = 'You logged out on every device.';
+const kSessionEndedElsewhere = 'You were logged out because your password was changed or ' +
+  'your account was logged out elsewhere. Log in again.';
 /** Errors after which the same message may be sent again with the same client_msg_id. */
 const kRetryableErrors = new Set(['disconnected', 'timeout', 'rate_limited', 'storage_error',
   'shutting_down']);
@@ -101,7 +104,10 @@ export class Session extends EventTarget {
     await this.#catchUp();
   }
 
-  /** Logs out everywhere and forgets this user's data in the browser, queued messages too. */
+  /**
+   * Ends this browser's session on the server (every connection of it) and forgets this
+   * user's data in the browser, queued messages too.
+   */
   async signOut() {
     const userId = this.user.id;
     try {
@@ -109,11 +115,34 @@ export class Session extends EventTarget {
     } catch {
       // Offline: the token is forgotten here all the same; it stays valid on the server.
     }
+    this.#forgetEverything(userId, '');
+  }
+
+  /**
+   * Ends every session of the user, on every device, then forgets this user's data here as
+   * signOut does. Unlike signOut it rejects (with a RequestError) when the server did not
+   * confirm: the user asked for the other devices to be cut off, so a silent local logout
+   * would let them believe it happened.
+   */
+  async signOutEverywhere() {
+    const userId = this.user.id;
+    await this.#connection.request('logout', { all: true });
+    // The reply comes before the 4001 close; forgetting the token now makes that close ours.
+    this.#forgetEverything(userId, kLoggedOutEverywhere);
+  }
+
+  /** Rejects with a RequestError; on success the user's other sessions have ended. */
+  async changePassword(current, password) {
+    await this.#connection.request('change_password', { current, password });
+  }
+
+  /** `userId` is read before the request: a 4001 close meanwhile may have forgotten the user. */
+  #forgetEverything(userId, reason) {
     this.#storage.removeItem(cursorKey(userId));
     this.#storage.removeItem(outboxKey(userId));
     this.#forget();
     this.#store.reset(0);
-    this.#signedOut('');
+    this.#signedOut(reason);
   }
 
   #forget() {
@@ -153,8 +182,12 @@ export class Session extends EventTarget {
   #disconnected(code) {
     this.#held = null;
     if (code === kSessionEndedCloseCode && this.token) {
+      // Another device or window ended this session (logout, logout everywhere, a new
+      // password). The token is dead: forget it, so that the reconnection that follows only
+      // brings back the sign-in form. The cursor and the outbox stay for this user's next login.
       this.#forget();
-      this.#signedOut('You were logged out.');
+      this.#store.reset(0);
+      this.#signedOut(kSessionEndedElsewhere);
       return;
     }
     if (this.token) this.#setState('signing_in');
