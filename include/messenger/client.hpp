@@ -167,7 +167,9 @@ class Client {
   /// Errors: not_a_member, too_large.
   Result<SendAck> send_message(ChatId chat, std::string_view text,
                                std::string_view client_msg_id = {});
-  /// A page of history. Errors: not_a_member.
+  /// A page of history: up to `query.limit` messages, fewer only at the end of the chat. The
+  /// server cuts a reply of large messages short; the client then asks for the rest itself.
+  /// Errors: not_a_member.
   Result<std::vector<Message>> history(const HistoryQuery& query);
   /// Tells the server this user's devices hold every message up to `seq` (done automatically
   /// with `auto_ack_delivered`).

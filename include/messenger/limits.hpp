@@ -19,6 +19,10 @@ struct Limits {
   std::size_t max_client_msg_id_bytes = 128;
   std::size_t max_group_members = 1000;
   std::size_t max_history_page = 200;  ///< messages in one history reply
+  /// A history or sync reply stops adding items once it is this large, and says there is
+  /// more; it always holds at least one. Keeps pages of large messages under the client's
+  /// `max_frame_bytes` and the connection's `max_queued_bytes`.
+  std::size_t max_reply_bytes = 512 << 10;
   std::size_t max_device_bytes = 128;
   double requests_per_second = 200;        ///< sustained, per connection
   double request_burst = 400;              ///< bucket size, per connection

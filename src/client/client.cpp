@@ -3,7 +3,9 @@
 #include <asio/executor_work_guard.hpp>
 #include <asio/io_context.hpp>
 #include <asio/post.hpp>
+#include <algorithm>
 #include <future>
+#include <iterator>
 #include <thread>
 
 #include "client/client_msg_id.hpp"
@@ -281,9 +283,29 @@ Result<SendAck> Client::send_message(ChatId chat, std::string_view text,
 }
 
 Result<std::vector<Message>> Client::history(const HistoryQuery& query) {
-  auto reply = impl_->call(protocol::GetHistory{query}, &protocol::ServerFrame::as_history);
-  if (!reply) return reply.error();
-  return std::move(reply->messages);
+  std::vector<Message> messages;
+  HistoryQuery next = query;
+  // Each reply holds at least one message, so this ends within `query.limit` replies.
+  for (;;) {
+    auto reply = impl_->call(protocol::GetHistory{next}, &protocol::ServerFrame::as_history);
+    if (!reply) return reply.error();
+    if (reply->messages.empty()) break;
+
+    auto [lowest, highest] = std::minmax_element(
+        reply->messages.begin(), reply->messages.end(),
+        [](const Message& a, const Message& b) { return a.seq < b.seq; });
+    next.anchor = query.direction == HistoryDirection::before ? lowest->seq : highest->seq;
+    std::move(reply->messages.begin(), reply->messages.end(), std::back_inserter(messages));
+    if (!reply->more || messages.size() >= query.limit) break;
+    next.limit = query.limit - messages.size();
+  }
+
+  // Pages of a cut reply come one after another in walking order; the caller asked for one
+  // order over the whole page.
+  std::sort(messages.begin(), messages.end(), [&query](const Message& a, const Message& b) {
+    return query.order == HistoryOrder::newest_first ? a.seq > b.seq : a.seq < b.seq;
+  });
+  return messages;
 }
 
 Result<void> Client::ack_delivered(ChatId chat, Seq seq) {

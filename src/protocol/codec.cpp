@@ -64,6 +64,15 @@ Json message_json(const Message& message) {
                        {"status", to_string(message.status)}});
 }
 
+/// The length of `text` as a JSON string's contents: quotes and backslashes take two bytes,
+/// other control characters up to six (\u00XX), everything else (UTF-8 too) one each.
+std::size_t escaped_size(std::string_view text) {
+  std::size_t size = 0;
+  for (unsigned char c : text)
+    size += c == '"' || c == '\\' ? 2 : c < 0x20 ? 6 : 1;
+  return size;
+}
+
 Json summary_json(const ChatSummary& summary) {
   return Json::object(
       {{"chat", chat_json(summary.chat)},
@@ -139,6 +148,7 @@ void add_reply_fields(Json& frame, const ReplyBody& reply) {
                    auto& messages = frame["messages"] = Json::array();
                    for (const auto& message : r.messages)
                      messages.push_back(message_json(message));
+                   if (r.more) frame["more"] = true;
                  },
                  [](const EmptyReply&) {},
                  [&](const SyncReply& r) {
@@ -251,6 +261,12 @@ std::string encode_error(std::optional<RequestId> id, const Error& error) {
       {{"id", id ? Json(*id) : Json()},
        {"error", Json::object({{"code", to_wire(error.code)}, {"message", error.message}})}});
   return dump(frame);
+}
+
+std::size_t encoded_size_bound(const Message& message) {
+  // The keys, six numbers of up to 20 digits, kind and status, and an event's wrapper.
+  constexpr std::size_t kFixedBytes = 320;
+  return kFixedBytes + escaped_size(message.client_msg_id) + escaped_size(message.text);
 }
 
 std::string encode_event(const ServerEvent& event) {

@@ -26,6 +26,9 @@ DecodedRequest decode_request(std::string_view text, const Limits& limits);
 std::string encode_reply(RequestId id, const ReplyBody& reply);
 std::string encode_error(std::optional<RequestId> id, const Error& error);
 std::string encode_event(const ServerEvent& event);
+/// At least the bytes `message` takes in an encoded reply or event, counted without encoding
+/// it, so that a page can be cut to a size cheaply.
+std::size_t encoded_size_bound(const Message& message);
 
 /// Client side: the encoded form of a request. Invalid UTF-8 in its texts is replaced (U+FFFD).
 std::string encode_request(const Request& request);

@@ -141,8 +141,10 @@ struct ChatListReply {
 struct SendReply {
   SendAck ack;
 };
-struct HistoryReply {
+struct HistoryReply {  // get_history: {messages, more (only when true)}
   std::vector<Message> messages;
+  /// The page was cut short to keep the reply small; more messages follow in its direction.
+  bool more = false;
 };
 struct EmptyReply {};  // logout, change_password, ack_delivered, mark_seen, typing, leave_chat
 

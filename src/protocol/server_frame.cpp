@@ -155,7 +155,8 @@ SendReply send_fields(FieldReader& fields) {
 }
 
 HistoryReply history_fields(FieldReader& fields) {
-  return HistoryReply{nested_array(fields, "messages", message_fields)};
+  return HistoryReply{.messages = nested_array(fields, "messages", message_fields),
+                      .more = fields.optional_boolean("more").value_or(false)};
 }
 
 Presence presence_fields(FieldReader& fields) {

@@ -2,13 +2,16 @@
 
 #include <algorithm>
 
+#include "protocol/codec.hpp"
 #include "server/client_session.hpp"
 #include "server/delivery.hpp"
 #include "server/message_status.hpp"
 #include "server/refusals.hpp"
+#include "server/reply_budget.hpp"
 #include "server/server_context.hpp"
 
 namespace messenger {
+
 void MessageService::send(const std::shared_ptr<ClientSession>& session, protocol::RequestId id,
                           const protocol::SendMessage& request) {
   NewMessage message{request.chat_id, session->identity()->user.id, request.client_msg_id,
@@ -61,7 +64,8 @@ void MessageService::advance(const std::shared_ptr<ClientSession>& session, prot
 void MessageService::history(const std::shared_ptr<ClientSession>& session, protocol::RequestId id,
                              const protocol::GetHistory& request) {
   UserId me = session->identity()->user.id;
-  context_.reads.submit([session, id, me, request](StoreReader& reader) {
+  auto max_bytes = context_.limits.max_reply_bytes;
+  context_.reads.submit([session, id, me, request, max_bytes](StoreReader& reader) {
     auto chat = reader.get_chat(request.query.chat_id);
     if (!chat) return session->fail(id, not_a_member_error());
     bool member = std::any_of(chat->members.begin(), chat->members.end(),
@@ -70,9 +74,24 @@ void MessageService::history(const std::shared_ptr<ClientSession>& session, prot
 
     auto messages = reader.history(request.query);
     if (!messages) return session->fail(id, messages.error());
-    for (auto& message : *messages)
+
+    protocol::HistoryReply reply;
+    ReplyBudget budget(max_bytes);
+    // A cut keeps the messages nearest the anchor, so that the next page goes on from the
+    // last one kept: walk them nearest first.
+    bool nearest_first = (request.query.direction == HistoryDirection::before) ==
+                         (request.query.order == HistoryOrder::newest_first);
+    if (!nearest_first) std::reverse(messages->begin(), messages->end());
+    for (auto& message : *messages) {
+      if (!budget.take(protocol::encoded_size_bound(message))) {
+        reply.more = true;
+        break;
+      }
       message.status = status_for(*chat, me, message);
-    session->reply(id, protocol::HistoryReply{std::move(*messages)});
+      reply.messages.push_back(std::move(message));
+    }
+    if (!nearest_first) std::reverse(reply.messages.begin(), reply.messages.end());
+    session->reply(id, std::move(reply));
   });
 }
 

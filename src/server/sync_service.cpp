@@ -3,8 +3,10 @@
 #include <optional>
 #include <unordered_map>
 
+#include "protocol/codec.hpp"
 #include "server/client_session.hpp"
 #include "server/message_status.hpp"
+#include "server/reply_budget.hpp"
 #include "server/server_context.hpp"
 
 namespace messenger {
@@ -39,25 +41,46 @@ void fill_statuses(StoreReader& reader, UserId viewer, UpdatePage& page) {
   }
 }
 
+std::size_t encoded_size(const protocol::ServerEvent& event) {
+  // Messages are most of a stream and are counted without encoding them; the rest is rare.
+  if (const auto* message = std::get_if<MessageEvent>(&event)) {
+    return protocol::encoded_size_bound(message->message);
+  }
+  return protocol::encode_event(event).size();
+}
+
 }  // namespace
 
 void SyncService::sync(const std::shared_ptr<ClientSession>& session, protocol::RequestId id,
                        const protocol::Sync& request) {
   UserId me = session->identity()->user.id;
   std::size_t limit = request.limit ? request.limit : kDefaultSyncPage;
-  context_.reads.submit([session, id, me, cursor = request.cursor, limit](StoreReader& reader) {
-    auto page = reader.updates_since(me, cursor, limit);
-    if (!page) return session->fail(id, page.error());
+  auto max_bytes = context_.limits.max_reply_bytes;
+  context_.reads.submit(
+      [session, id, me, cursor = request.cursor, limit, max_bytes](StoreReader& reader) {
+        auto page = reader.updates_since(me, cursor, limit);
+        if (!page) return session->fail(id, page.error());
 
-    fill_statuses(reader, me, *page);
-    protocol::SyncReply reply;
-    reply.cursor = page->cursor;
-    reply.more = page->more;
-    reply.updates.reserve(page->updates.size());
-    for (const auto& update : page->updates)
-      reply.updates.push_back(to_event(update));
-    session->reply(id, reply);
-  });
+        fill_statuses(reader, me, *page);
+        protocol::SyncReply reply;
+        reply.cursor = page->cursor;
+        reply.more = page->more;
+        reply.updates.reserve(page->updates.size());
+        ReplyBudget budget(max_bytes);
+        Cursor last_taken = cursor;
+        for (const auto& update : page->updates) {
+          auto event = to_event(update);
+          if (!budget.take(encoded_size(event))) {
+            // The client goes on from the last update it got.
+            reply.cursor = last_taken;
+            reply.more = true;
+            break;
+          }
+          reply.updates.push_back(std::move(event));
+          last_taken = update.cursor;
+        }
+        session->reply(id, reply);
+      });
 }
 
 }  // namespace messenger

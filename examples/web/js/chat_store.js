@@ -231,8 +231,11 @@ export class ChatStore extends EventTarget {
     }
   }
 
-  /** A page of get_history (newest first) below `before`, or the newest page when it is 0. */
-  addHistoryPage(chatId, page, before, limit) {
+  /**
+   * A page of get_history (newest first) below `before`, or the newest page when it is 0.
+   * `more`: the server cut the page short because its messages are large.
+   */
+  addHistoryPage(chatId, page, before, limit, more = false) {
     const entry = this.chats.get(chatId);
     if (!entry) return;
     const ascending = page.slice().sort((a, b) => a.seq - b.seq);
@@ -242,7 +245,7 @@ export class ChatStore extends EventTarget {
     } else if (entry.windowLoaded && before === entry.oldestSeq()) {
       entry.messages = ascending.concat(entry.messages);
     }
-    entry.hasOlder = page.length >= limit && entry.oldestSeq() > 1;
+    entry.hasOlder = (page.length >= limit || more) && entry.oldestSeq() > 1;
     for (const message of ascending) {
       if (message.seq > entry.chat.last_seq) this.applyMessage(message);
     }

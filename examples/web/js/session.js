@@ -390,7 +390,8 @@ export class Session extends EventTarget {
     const fields = { chat_id: chatId, limit: kHistoryPageLimit };
     if (before) fields.before = before;
     const reply = await this.#connection.request('get_history', fields);
-    this.#store.addHistoryPage(chatId, reply.messages, before, kHistoryPageLimit);
+    this.#store.addHistoryPage(chatId, reply.messages, before, kHistoryPageLimit,
+                               reply.more === true);
   }
 
   typing(chatId) {
