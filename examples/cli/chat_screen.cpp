@@ -122,7 +122,10 @@ void ChatScreen::on_event(const ReceiptEvent& event) {
 }
 
 void ChatScreen::on_event(const ChatEvent& event) {
+  // A login catches up from the start of the stream, which replays the chats listed at start.
+  bool known = names_.knows_chat(event.chat.id);
   remember(event.chat);
+  if (known) return;
   const char* what =
       event.chat.kind == ChatKind::group ? "you were added to this group" : "a new direct chat";
   print_line(fmt::format("[{}] {}", label_of(event.chat.id), what));

@@ -207,9 +207,10 @@ class Terminal:
     def type(self, text):
         os.write(self.master, text.encode())
 
-    def wait_for(self, pattern, timeout=START_TIMEOUT):
+    def wait_for(self, pattern, timeout=START_TIMEOUT, start=0):
+        """The first match of `pattern` in what the terminal showed from offset `start` on."""
         deadline = time.monotonic() + timeout
-        while not (match := re.search(pattern, self.output)):
+        while not (match := re.search(pattern, self.output[start:])):
             left = deadline - time.monotonic()
             if left <= 0 or not self._read(left):
                 raise AssertionError(f"no {pattern!r} on the terminal; it shows:\n{self.output}")
@@ -305,12 +306,15 @@ def test_the_password_changes_and_sessions_end_from_the_terminal(server):
         terminal.type("not the same one\n")
         terminal.wait_for(r"the new passwords differ; nothing changed")
 
+        # A prompt is looked for only in what came after the command, and each answer is
+        # typed only once its prompt shows: the echo goes off just before the prompt.
+        start = len(terminal.output)
         terminal.type("/password\n")
-        terminal.wait_for(r"current password: ")
+        terminal.wait_for(r"current password: ", start=start)
         terminal.type(PASSWORD + "\n")
-        terminal.wait_for(r"new password: ")
+        terminal.wait_for(r"new password: ", start=start)
         terminal.type("a new long password\n")
-        terminal.wait_for(r"new password again: ")
+        terminal.wait_for(r"new password again: ", start=start)
         terminal.type("a new long password\n")
         terminal.wait_for(r"password changed; your other devices are logged out")
         assert "a new long password" not in terminal.output
@@ -329,3 +333,32 @@ def test_the_password_changes_and_sessions_end_from_the_terminal(server):
         assert terminal.process.wait(timeout=STOP_TIMEOUT) == 0
     finally:
         terminal.close()
+
+
+def test_a_new_chat_is_announced_once_and_old_chats_not_at_every_start(server):
+    register(server, "alice", "bob")
+    sent = run_cli(server, "--user", "alice", "--send-to", "bob", "--message", "an old chat")
+    assert sent.returncode == 0, sent.stderr
+
+    bob = Terminal([CLI_BIN, "--url", server.url, "--user", "bob"], cli_env())
+    alice = Terminal([CLI_BIN, "--url", server.url, "--user", "alice"], cli_env())
+    try:
+        bob.wait_for(r"logged in as bob")
+        bob.type("/chats\n")
+        bob.wait_for(r"alice: an old chat")
+        alice.wait_for(r"logged in as alice")
+        alice.type('/group "Team chat" bob\n')
+        alice.wait_for(r"── Team chat ──")
+
+        bob.wait_for(r"\[Team chat\] you were added to this group")
+        bob.type("/chats\n")
+        bob.wait_for(r"Team chat")
+        assert "a new direct chat" not in bob.output
+        assert bob.output.count("you were added to this group") == 1
+        bob.type("/quit\n")
+        alice.type("/quit\n")
+        assert bob.process.wait(timeout=STOP_TIMEOUT) == 0
+        assert alice.process.wait(timeout=STOP_TIMEOUT) == 0
+    finally:
+        bob.close()
+        alice.close()
