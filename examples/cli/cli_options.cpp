@@ -19,7 +19,8 @@ Connection and account:
                          which other users cannot read in the process list
   --register             create the account first; an existing one falls back to login
   --device NAME          device name shown in the session list (default messenger-cli)
-  --log-level LEVEL      library log lines to stderr: trace, debug, info, warn, error
+  --log-level LEVEL      library log lines to stderr: trace, debug, info, warn, error,
+                         off (the default)
 
 Without a mode below, the client is interactive: /help lists its commands.
 
