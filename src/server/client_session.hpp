@@ -26,8 +26,8 @@ struct Identity {
 };
 
 /// The server's side of one connection: protocol state (hello, login), request limits, and the
-/// events it receives. Output methods are thread-safe: services answer from the writer and
-/// reader threads.
+/// events it receives. Output methods are thread-safe: services answer from the commit
+/// queue's finisher thread and the reader threads.
 class ClientSession : public std::enable_shared_from_this<ClientSession> {
  public:
   ClientSession(ServerContext& context, RequestRouter& router,

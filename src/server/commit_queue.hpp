@@ -15,7 +15,8 @@ namespace messenger {
 /// The one writer of a store. Jobs queue up while a commit runs; the writer then applies all of
 /// them in one transaction and commits once (group commit), so that many small writes share
 /// one fsync. Every job learns whether its transaction committed, in submission order, on the
-/// writer thread.
+/// finisher thread: replies and fan-out of one batch are encoded there while the writer
+/// already commits the next.
 class CommitQueue {
  public:
   /// Runs a handler later on the caller's executor (e.g. an `io_context` a simulation steps).
@@ -42,13 +43,20 @@ class CommitQueue {
   /// Thread-safe. After `stop`, `finish` runs at once with `shutting_down`: a job is never
   /// dropped silently.
   void submit(Job job);
-  /// Applies and commits everything queued, then ends the writer thread.
+  /// Applies and commits everything queued, runs every `finish`, then ends both threads.
   void stop();
 
  private:
+  /// A committed (or failed) batch waiting for its jobs' `finish`.
+  struct Outcome {
+    std::deque<Job> jobs;
+    Result<void> committed;
+  };
+
   void run();
+  void run_finishes();
   void commit_one(Job& job);
-  void commit_batch(std::deque<Job>& batch);
+  Result<void> commit_batch(std::deque<Job>& batch);
 
   std::shared_ptr<Store> store_;
   Logger log_;
@@ -57,7 +65,14 @@ class CommitQueue {
   std::deque<Job> queue_;
   bool stopping_ = false;
   Post post_;
+
+  std::mutex finish_mutex_;
+  std::condition_variable finish_wake_;
+  std::deque<Outcome> outcomes_;
+  bool writer_done_ = false;
+
   std::thread writer_;
+  std::thread finisher_;
 };
 
 }  // namespace messenger

@@ -11,8 +11,8 @@ namespace messenger {
 class ClientSession;
 
 /// Pushes events to the online connections of the users they concern. Stream events are pushed
-/// from the writer thread right after their commit, so every connection gets them in cursor
-/// order.
+/// from the commit queue's finisher thread, one batch after another in commit order, so every
+/// connection gets them in cursor order.
 class Delivery {
  public:
   explicit Delivery(ServerContext& context) : context_(context) {}

@@ -178,3 +178,40 @@ TEST_CASE("a job submitted after stop is answered with shutting_down") {
                 [&answer](const Result<void>& result) { answer = result.code(); }});
   CHECK(answer == Errc::shutting_down);
 }
+
+TEST_CASE("a slow finish does not hold back the next commit, and finishes keep their order") {
+  auto store = std::make_shared<GatedStore>();
+  std::mutex mutex;
+  std::condition_variable changed;
+  bool release_first = false;
+  std::vector<int> finished;
+  auto finish = [&](int number) {
+    return [&, number](const Result<void>&) {
+      std::unique_lock lock(mutex);
+      // Bounded: a broken queue must fail the test, not hang it.
+      if (number == 1)
+        changed.wait_for(lock, std::chrono::seconds(10), [&] { return release_first; });
+      finished.push_back(number);
+    };
+  };
+
+  CommitQueue queue(store, Logger());
+  queue.submit(
+      {[](WriteTransaction& txn) { (void)txn.create_user("first", "hash", 1); }, finish(1)});
+  for (int i = 0; i < 1000 && store->commits < 1; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  queue.submit(
+      {[](WriteTransaction& txn) { (void)txn.create_user("second", "hash", 1); }, finish(2)});
+  for (int i = 0; i < 500 && store->commits < 2; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+
+  CHECK(store->commits == 2);
+  {
+    std::lock_guard lock(mutex);
+    CHECK(finished.empty());
+    release_first = true;
+  }
+  changed.notify_all();
+  queue.stop();
+  CHECK(finished == std::vector<int>{1, 2});
+}
