@@ -1,9 +1,9 @@
 #include "messenger/client.hpp"
 
+#include <algorithm>
 #include <asio/executor_work_guard.hpp>
 #include <asio/io_context.hpp>
 #include <asio/post.hpp>
-#include <algorithm>
 #include <future>
 #include <iterator>
 #include <thread>
@@ -291,9 +291,9 @@ Result<std::vector<Message>> Client::history(const HistoryQuery& query) {
     if (!reply) return reply.error();
     if (reply->messages.empty()) break;
 
-    auto [lowest, highest] = std::minmax_element(
-        reply->messages.begin(), reply->messages.end(),
-        [](const Message& a, const Message& b) { return a.seq < b.seq; });
+    auto [lowest, highest] =
+        std::minmax_element(reply->messages.begin(), reply->messages.end(),
+                            [](const Message& a, const Message& b) { return a.seq < b.seq; });
     next.anchor = query.direction == HistoryDirection::before ? lowest->seq : highest->seq;
     std::move(reply->messages.begin(), reply->messages.end(), std::back_inserter(messages));
     if (!reply->more || messages.size() >= query.limit) break;
