@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "messenger/log.hpp"
 #include "messenger/result.hpp"
 #include "messenger/types.hpp"
 
@@ -229,8 +230,12 @@ struct SqliteStoreOptions {
   Durability durability = Durability::full;
 };
 
-/// Opens (creating or migrating as needed) a SQLite store. Errors: storage_error.
-Result<std::shared_ptr<Store>> open_sqlite_store(const SqliteStoreOptions& options);
+/// Opens (creating or migrating as needed) a SQLite store. The store runs one thread of its own
+/// that copies the WAL back into the database file; it stops, and its connection closes, when
+/// the last reference to the store and its transactions goes. Failures of that background work
+/// go to `log`, tagged "store". Errors: storage_error.
+Result<std::shared_ptr<Store>> open_sqlite_store(const SqliteStoreOptions& options,
+                                                 LogOptions log = {});
 
 /// A store that lives in memory and is gone when the last reference goes.
 std::shared_ptr<Store> open_memory_store();

@@ -120,7 +120,7 @@ class Server::Impl {
       if (!lock) return lock.error();
       folder_lock_ = std::move(*lock);
       auto path = (std::filesystem::path(options_.data_dir) / kDatabaseFile).string();
-      auto store = open_sqlite_store({path, options_.durability});
+      auto store = open_sqlite_store({path, options_.durability}, options_.log);
       if (!store) return store.error();
       options_.store = *store;
       store_log.info("opened {}", path);

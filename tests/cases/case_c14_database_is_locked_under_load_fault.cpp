@@ -31,9 +31,9 @@ constexpr int kSeenEvery = 4;
 constexpr auto kRun = std::chrono::seconds(20);
 constexpr int kMaxIterations = 1'000'000;  // bounds each loop besides kRun
 constexpr auto kWalSamplePause = std::chrono::milliseconds(50);
-// The checkpoint threshold plus room for the transactions that cross it (as in the store's
+// The WAL restart threshold plus room for the transactions that cross it (as in the store's
 // own test of the bound).
-constexpr std::uintmax_t kWalBound = 2 * kWalCheckpointPages * 4096;
+constexpr std::uintmax_t kWalBound = (kWalRestartPages + kWalCheckpointPages) * 4096;
 
 struct Acked {
   ChatId chat = 0;

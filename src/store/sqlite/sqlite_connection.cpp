@@ -33,6 +33,17 @@ SQLite::Database open_writer_connection(const SqliteStoreOptions& options) {
   return db;
 }
 
+SQLite::Database open_checkpoint_connection(const SqliteStoreOptions& options) {
+  // Read-write without create: it copies pages into the file the writer made. A checkpoint
+  // syncs the WAL before copying and the database after, as `synchronous` asks.
+  SQLite::Database db(options.path, SQLite::OPEN_READWRITE | SQLite::OPEN_NOMUTEX, kBusyTimeoutMs);
+  db.exec(fmt::format("PRAGMA synchronous = {}", synchronous_mode(options.durability)));
+  // A first read opens the connection's WAL; a checkpoint on a connection that has not yet
+  // opened it does nothing.
+  db.exec("SELECT count(*) FROM sqlite_schema");
+  return db;
+}
+
 SQLite::Database open_reader_connection(const std::string& path) {
   return SQLite::Database(path, kReaderFlags, kBusyTimeoutMs);
 }

@@ -17,11 +17,19 @@ namespace messenger {
 /// readers wait only in rare moments (recovery, a WAL restart) and the writer only for other
 /// processes on the same file; a busy error reaching a client is worse than a slow reply.
 inline constexpr int kBusyTimeoutMs = 10'000;
-/// WAL pages (4 KiB each) after which a commit checkpoints them back into the database.
+/// WAL pages (4 KiB each) added after which the checkpoint thread copies them back into the
+/// database.
 inline constexpr int kWalCheckpointPages = 1000;
 /// The size a WAL file is cut back to after a checkpoint resets it, so one burst of writes
 /// does not leave a large file behind.
 inline constexpr std::int64_t kJournalSizeLimitBytes = std::int64_t{16} << 20;
+/// WAL pages after which the writer restarts the WAL from its beginning, keeping the store's
+/// readers out for that moment: readers that never pause leave no moment in which the WAL
+/// could restart on its own. The size the file is cut back to anyway.
+inline constexpr int kWalRestartPages = static_cast<int>(kJournalSizeLimitBytes / 4096);
+/// WAL pages past which the writer's restart waits for a checkpoint pass in progress instead of
+/// trying again after the next commit.
+inline constexpr int kWalRestartLimitPages = kWalRestartPages + kWalCheckpointPages / 2;
 /// Page cache of the writer connection, in KiB. Appends to many chats touch index pages all
 /// over the file; keeping them in memory saves reading them back for every transaction.
 inline constexpr int kWriterCacheKiB = 64 << 10;
@@ -29,6 +37,10 @@ inline constexpr int kWriterCacheKiB = 64 << 10;
 /// Opens the one read-write connection: WAL, the durability asked for, foreign keys on.
 /// Throws SQLite::Exception.
 SQLite::Database open_writer_connection(const SqliteStoreOptions& options);
+
+/// Opens the connection that checkpoints the WAL beside the writer, with the writer's
+/// durability, on a database the writer has already set up. Throws SQLite::Exception.
+SQLite::Database open_checkpoint_connection(const SqliteStoreOptions& options);
 
 /// Opens a read-only connection to a database the writer has already set up.
 /// Throws SQLite::Exception.

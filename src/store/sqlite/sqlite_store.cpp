@@ -49,8 +49,13 @@ Result<std::string> SqliteStore::writer_pragma(std::string_view name) {
   return value;
 }
 
-Result<std::shared_ptr<Store>> open_sqlite_store(const SqliteStoreOptions& options) {
-  auto writer = SqliteWriter::open(options);
+int SqliteStore::background_checkpoints() const {
+  return writer_->checkpointer->passes();
+}
+
+Result<std::shared_ptr<Store>> open_sqlite_store(const SqliteStoreOptions& options,
+                                                 LogOptions log) {
+  auto writer = SqliteWriter::open(options, Logger(std::move(log), "store"));
   if (!writer) return writer.error();
   return std::shared_ptr<Store>(std::make_shared<SqliteStore>(
       options.path, std::shared_ptr<SqliteWriter>(std::move(*writer))));

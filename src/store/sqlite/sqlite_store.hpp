@@ -25,6 +25,9 @@ class SqliteStore final : public Store {
   /// only while no write transaction is open. Errors: storage_error, internal.
   Result<std::string> writer_pragma(std::string_view name);
 
+  /// WAL checkpoints the store's checkpoint thread has run so far. For tests.
+  int background_checkpoints() const;
+
  private:
   std::string path_;
   std::shared_ptr<SqliteWriter> writer_;

@@ -8,17 +8,19 @@
 
 namespace messenger {
 
-Result<std::unique_ptr<SqliteWriter>> SqliteWriter::open(const SqliteStoreOptions& options) {
+Result<std::unique_ptr<SqliteWriter>> SqliteWriter::open(const SqliteStoreOptions& options,
+                                                         Logger log) {
   try {
     SQLite::Database db = open_writer_connection(options);
     if (auto migrated = migrate_schema(db); !migrated) return migrated.error();
-    return std::make_unique<SqliteWriter>(std::move(db));
+    return std::make_unique<SqliteWriter>(std::move(db), options, std::move(log));
   } catch (const SQLite::Exception& failure) {
     return storage_error(fmt::format("opening '{}'", options.path), failure);
   }
 }
 
-SqliteWriter::SqliteWriter(SQLite::Database connection)
+SqliteWriter::SqliteWriter(SQLite::Database connection, const SqliteStoreOptions& options,
+                           Logger log)
     : readers(std::make_shared<ReaderGate>()),
       db(std::move(connection)),
       begin(db, "BEGIN IMMEDIATE"),
@@ -85,32 +87,55 @@ SqliteWriter::SqliteWriter(SQLite::Database connection)
                             " seen_seq) VALUES ('receipt', ?, ?, ?, ?)"),
       insert_chat_update(db,
                          "INSERT INTO updates (kind, chat_id, addressee) VALUES ('chat', ?, ?)"),
-      delete_update(db, "DELETE FROM updates WHERE id = ?") {
-  // Replaces SQLite's automatic checkpoints, which are passive: they cannot restart the WAL
-  // while reads keep overlapping, and under a steady read load the WAL then grows without end.
+      delete_update(db, "DELETE FROM updates WHERE id = ?"),
+      logger(std::move(log)),
+      checkpointer(std::make_unique<WalCheckpointer>(options, logger)) {
+  // Replaces SQLite's automatic checkpoints, which run on the committing thread and are
+  // passive: they cannot restart the WAL while reads keep overlapping, and under a steady read
+  // load the WAL then grows without end.
   sqlite3_wal_hook(db.getHandle(), &SqliteWriter::record_wal_pages, this);
 }
 
 int SqliteWriter::record_wal_pages(void* writer, sqlite3*, const char*, int pages) {
-  static_cast<SqliteWriter*>(writer)->wal_pages = pages;
+  auto* self = static_cast<SqliteWriter*>(writer);
+  self->wal_pages = pages;
+  self->checkpointer->wal_grew(pages);
   return SQLITE_OK;
 }
 
 void SqliteWriter::checkpoint_if_due() noexcept {
-  if (wal_pages < kWalCheckpointPages) return;
-  sqlite3* handle = db.getHandle();
-  // A passive pass copies what it can without waiting, so that readers are held back below
-  // only briefly.
-  sqlite3_wal_checkpoint_v2(handle, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  if (wal_pages < kWalRestartPages) return;
 
-  // RESTART copies the rest and waits (up to the busy timeout) until no reader needs the WAL's
-  // frames, so that the next commit writes from the WAL's start again. The gate keeps this
-  // store's readers out meanwhile; readers in other processes can only make it wait.
+  // RESTART copies what the checkpoint thread has not yet and waits (up to the busy timeout)
+  // until no reader needs the WAL's frames, so that the next commit writes from the WAL's
+  // start again. The gate keeps this store's readers out meanwhile; readers in other processes
+  // can only make it wait.
+  sqlite3* handle = db.getHandle();
   int done = SQLITE_BUSY;
-  readers->run_alone([&] {
-    done = sqlite3_wal_checkpoint_v2(handle, nullptr, SQLITE_CHECKPOINT_RESTART, nullptr, nullptr);
-  });
-  if (done == SQLITE_OK) wal_pages = 0;
+  auto restart = [&] {
+    readers->run_alone([&] {
+      done =
+          sqlite3_wal_checkpoint_v2(handle, nullptr, SQLITE_CHECKPOINT_RESTART, nullptr, nullptr);
+    });
+  };
+  // While a pass is copying, the restart waits for a later commit rather than for the pass,
+  // which leaves it less to copy; past the limit it waits, so that the WAL stays bounded.
+  if (wal_pages >= kWalRestartLimitPages) {
+    checkpointer->run_between_passes(restart);
+  } else if (!checkpointer->try_between_passes(restart)) {
+    return;
+  }
+  if (done == SQLITE_OK) {
+    if (restart_failing) logger.info("the WAL restarts again");
+    restart_failing = false;
+    wal_pages = 0;
+    return;
+  }
+  if (!restart_failing) {
+    logger.warn("cannot restart the WAL ({} pages): {}; retrying after each commit", wal_pages,
+                sqlite3_errmsg(handle));
+  }
+  restart_failing = true;
 }
 
 }  // namespace messenger

@@ -7,10 +7,12 @@
 #include <cstdint>
 #include <memory>
 
+#include "log/logger.hpp"
 #include "messenger/result.hpp"
 #include "messenger/store.hpp"
 #include "store/sqlite/reader_gate.hpp"
 #include "store/sqlite/sqlite_rows.hpp"
+#include "store/sqlite/wal_checkpointer.hpp"
 
 namespace messenger {
 
@@ -18,11 +20,12 @@ namespace messenger {
 /// prepared once: they are the hot path of sending and receipts. One transaction at a time
 /// holds it (`in_use`).
 struct SqliteWriter {
-  /// Opens the connection and brings the schema up to date. Errors: storage_error.
-  static Result<std::unique_ptr<SqliteWriter>> open(const SqliteStoreOptions& options);
+  /// Opens the connection, brings the schema up to date and starts the checkpoint thread.
+  /// Errors: storage_error.
+  static Result<std::unique_ptr<SqliteWriter>> open(const SqliteStoreOptions& options, Logger log);
 
-  /// Throws SQLite::Exception.
-  explicit SqliteWriter(SQLite::Database connection);
+  /// Starts the checkpoint thread. Throws SQLite::Exception.
+  SqliteWriter(SQLite::Database connection, const SqliteStoreOptions& options, Logger log);
 
   /// Shared with every reader of the store, so that checkpoints can keep them out.
   std::shared_ptr<ReaderGate> readers;
@@ -69,14 +72,20 @@ struct SqliteWriter {
   SQLite::Statement insert_chat_update;
   SQLite::Statement delete_update;
 
-  /// After a commit: when the WAL has grown past `kWalCheckpointPages`, copies it into the
-  /// database and has the next commit start it over. Failing (readers of old snapshots still
-  /// busy after the busy timeout) only delays that to a later commit.
+  /// After a commit: when the WAL has grown past `kWalRestartPages`, copies what the
+  /// checkpoint thread has not and has the next commit start the WAL over. A checkpoint pass
+  /// in progress delays that to a later commit (up to `kWalRestartLimitPages`); so does
+  /// failing (readers of other processes still busy after the busy timeout).
   void checkpoint_if_due() noexcept;
   static int record_wal_pages(void* writer, sqlite3* db, const char* name, int pages);
 
   std::atomic<bool> in_use{false};
   int wal_pages = 0;  ///< pages in the WAL after the last commit, as SQLite reports them
+  Logger logger;
+  bool restart_failing = false;  ///< the last restart failed and was logged
+
+  // Last, so that its thread stops and its connection closes before the writer's connection.
+  std::unique_ptr<WalCheckpointer> checkpointer;
 };
 
 }  // namespace messenger

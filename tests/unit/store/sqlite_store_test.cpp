@@ -253,11 +253,15 @@ TEST_CASE("the WAL file stays bounded under steady writes while readers keep rea
   REQUIRE(setup->commit().ok());
   setup.reset();
 
-  constexpr int kTransactions = 60;
+  constexpr int kTransactions = 240;
   constexpr int kMessagesPerTransaction = 200;
+  constexpr int kTextBytes = 1000;
   constexpr int kMaxReads = 1'000'000;
-  // The checkpoint threshold plus room for the transaction that crosses it.
-  constexpr std::uintmax_t kWalBound = 2 * kWalCheckpointPages * 4096;
+  // The restart threshold plus room for the transaction that crosses it.
+  constexpr std::uintmax_t kWalBound = (kWalRestartPages + kWalCheckpointPages) * 4096;
+  // Twice the bound in text alone: the WAL must have been restarted on the way.
+  static_assert(std::uintmax_t{kTransactions} * kMessagesPerTransaction * kTextBytes >
+                2 * kWalBound);
   std::atomic<bool> writing_done{false};
   std::atomic<int> read_failures{0};
   std::thread reader_thread([&] {
@@ -273,7 +277,7 @@ TEST_CASE("the WAL file stays bounded under steady writes while readers keep rea
     }
   });
 
-  const std::string text(1000, 'x');
+  const std::string text(kTextBytes, 'x');
   std::uintmax_t largest_wal = 0;
   for (int t = 0; t < kTransactions; ++t) {
     auto transaction = std::move(store->begin_write()).value();
