@@ -30,9 +30,10 @@ struct Limits {
   std::size_t max_queued_bytes = 4 << 20;  ///< outgoing bytes per connection
   std::chrono::milliseconds ping_interval{20'000};
   std::chrono::milliseconds pong_timeout{10'000};
-  /// Wrong passwords in a row that one user name may get without waiting. Past them, each
-  /// login for that name waits a delay that starts at a second and doubles with every further
-  /// wrong password, up to `max_login_delay`; meanwhile its logins get `rate_limited`.
+  /// Wrong passwords in a row that one user name (for `login`) or one session (for
+  /// `change_password`) may get without waiting. After them, the next check waits a second,
+  /// doubling with every further wrong password up to `max_login_delay`; meanwhile the
+  /// requests get `rate_limited`.
   std::size_t failed_logins_before_delay = 5;
   std::chrono::seconds max_login_delay{300};
 };

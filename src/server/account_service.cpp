@@ -49,25 +49,23 @@ AccountService::AccountService(ServerContext& context)
                 context.limits.max_login_delay) {}
 
 bool AccountService::throttled(const std::shared_ptr<ClientSession>& session,
-                               protocol::RequestId id, const std::string& name) {
-  auto wait = throttle_.wait_for(name);
+                               protocol::RequestId id, const std::string& key) {
+  auto wait = throttle_.begin(key);
   if (wait == LoginThrottle::Duration::zero()) return false;
-  session->fail(id, {Errc::rate_limited,
-                     fmt::format("too many wrong passwords for this name; try again in {} s",
-                                 seconds_to_wait(wait))});
+  session->fail(id, {Errc::rate_limited, fmt::format("too many wrong passwords; try again in {} s",
+                                                     seconds_to_wait(wait))});
   return true;
 }
 
 void AccountService::count_wrong_password(const std::shared_ptr<ClientSession>& session,
-                                          const std::string& name) {
-  auto delay = throttle_.failed(name);
+                                          const std::string& key, std::string_view who) {
+  auto delay = throttle_.failed(key);
   if (delay == LoginThrottle::Duration::zero()) return;
   // One line per delay, and the delays grow, so a guesser cannot flood the log.
-  // The name is quoted and escaped: it is whatever the peer typed.
   context_.log.warn(
-      "logins for name {:?} held back {} s after repeated wrong passwords, the "
-      "last from {}",
-      name, seconds_to_wait(delay), session->peer());
+      "password checks for {} held back {} s after repeated wrong passwords, "
+      "the last from {}",
+      who, seconds_to_wait(delay), session->peer());
 }
 
 void AccountService::register_user(const std::shared_ptr<ClientSession>& session,
@@ -120,18 +118,20 @@ void AccountService::login(const std::shared_ptr<ClientSession>& session, protoc
   context_.reads.submit([this, session, id, request, mark](StoreReader& reader) {
     // Checked when the hash is about to be computed rather than when it was queued, so that
     // attempts queued behind a wrong one see its count.
-    if (throttled(session, id, request.name)) return;
+    auto key = LoginThrottle::name_key(request.name);
+    if (throttled(session, id, key)) return;
     auto credentials = reader.get_credentials(request.name);
     // An unknown name costs as much as a wrong password, so that timing does not tell names.
     static const std::string kDummyHash = context_.crypto.hash_password("dummy password").value();
     bool matches = context_.crypto.verify_password(
         credentials ? credentials->password_hash : kDummyHash, request.password);
     if (!credentials || !matches) {
-      count_wrong_password(session, request.name);
+      // The name is quoted and escaped: it is whatever the peer typed.
+      count_wrong_password(session, key, fmt::format("name {:?}", request.name));
       session->fail(id, {Errc::invalid_credentials, "wrong user name or password"});
       return;
     }
-    throttle_.succeeded(request.name);
+    throttle_.succeeded(key);
     auto device = request.device.empty() ? std::string(kDefaultDevice) : request.device;
     open_session(session, id, credentials->user, device, mark);
   });
@@ -219,15 +219,22 @@ void AccountService::change_password(const std::shared_ptr<ClientSession>& sessi
                                      const protocol::ChangePassword& request) {
   auto identity = session->identity();
   context_.reads.submit([this, session, id, request, identity](StoreReader& reader) {
-    // A stolen token must not become a way to guess the password, so this counts too.
-    if (throttled(session, id, identity->user.name)) return;
+    // A stolen token must not become a way to guess the password, so wrong current passwords
+    // count too, per session: someone who keeps the name's logins waiting must not also stop
+    // its owner from changing a leaked password.
+    auto key = LoginThrottle::session_key(identity->session);
+    if (throttled(session, id, key)) return;
     auto credentials = reader.get_credentials(identity->user.name);
-    if (!credentials) return session->fail(id, credentials.error());
+    if (!credentials) {
+      throttle_.abandoned(key);
+      return session->fail(id, credentials.error());
+    }
     if (!context_.crypto.verify_password(credentials->password_hash, request.current)) {
-      count_wrong_password(session, identity->user.name);
+      count_wrong_password(
+          session, key, fmt::format("session {} of user {}", identity->session, identity->user.id));
       return session->fail(id, {Errc::invalid_credentials, "the current password is wrong"});
     }
-    throttle_.succeeded(identity->user.name);
+    throttle_.succeeded(key);
     auto hash = context_.crypto.hash_password(request.password);
     if (!hash) return session->fail(id, hash.error());
 

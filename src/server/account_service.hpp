@@ -42,11 +42,12 @@ class AccountService {
   /// Closes the connections of sessions that the store no longer holds.
   void end_sessions(UserId user, const std::vector<SessionId>& sessions, const char* reason);
 
-  /// Refuses a password check for `name` while its throttle holds it back; true if refused.
+  /// Refuses a password check for throttle `key` while it is held back; true if refused.
   bool throttled(const std::shared_ptr<ClientSession>& session, protocol::RequestId id,
-                 const std::string& name);
-  /// Counts a wrong password for `name`, and logs when the name starts to be held back.
-  void count_wrong_password(const std::shared_ptr<ClientSession>& session, const std::string& name);
+                 const std::string& key);
+  /// Counts a wrong password for throttle `key`, and logs when it starts to be held back.
+  void count_wrong_password(const std::shared_ptr<ClientSession>& session, const std::string& key,
+                            std::string_view who);
 
   ServerContext& context_;
   LoginThrottle throttle_;

@@ -1,4 +1,4 @@
-// Password guessing over real sockets: wrong passwords for one name make its logins wait.
+// Password guessing over real sockets: wrong passwords make the next checks wait.
 #include <doctest/doctest.h>
 
 #include <thread>
@@ -35,12 +35,14 @@ TEST_CASE("after repeated wrong passwords even the right one waits, then works")
   server.registered_client("bob");
   Client guesser(server.client_options());
 
-  for (int i = 0; i < 3; ++i) {
+  for (int i = 0; i < 2; ++i) {
     CHECK(guesser.login("alice", "guess " + std::to_string(i)).code() == Errc::invalid_credentials);
   }
   auto held = guesser.login("alice", password_of("alice"));
   CHECK(held.code() == Errc::rate_limited);
   CHECK(held.error().message.find("try again in 1 s") != std::string::npos);
+  // Names compare without ASCII case, and so do their counts.
+  CHECK(guesser.login("ALICE", password_of("alice")).code() == Errc::rate_limited);
 
   Client bob(server.client_options());
   CHECK(bob.login("bob", password_of("bob")).ok());
@@ -50,25 +52,24 @@ TEST_CASE("after repeated wrong passwords even the right one waits, then works")
 
   Client after(server.client_options());
   CHECK(after.login("alice", "one more guess").code() == Errc::invalid_credentials);
-  CHECK(after.login("alice", "and another").code() == Errc::invalid_credentials);
 }
 
 TEST_CASE("an unknown name is held back like a known one") {
   TestServer server(two_free_wrong_passwords());
   Client guesser(server.client_options());
 
-  for (int i = 0; i < 3; ++i) {
+  for (int i = 0; i < 2; ++i) {
     CHECK(guesser.login("nobody", "guess").code() == Errc::invalid_credentials);
   }
 
   CHECK(guesser.login("nobody", "guess").code() == Errc::rate_limited);
 }
 
-TEST_CASE("guessing the current password through change_password is held back too") {
+TEST_CASE("wrong current passwords hold back that session's password changes, not logins") {
   TestServer server(two_free_wrong_passwords());
   auto alice = server.registered_client("alice");
 
-  for (int i = 0; i < 3; ++i) {
+  for (int i = 0; i < 2; ++i) {
     CHECK(alice->change_password("guess " + std::to_string(i), "a new long password").code() ==
           Errc::invalid_credentials);
   }
@@ -76,5 +77,17 @@ TEST_CASE("guessing the current password through change_password is held back to
         Errc::rate_limited);
 
   Client other(server.client_options());
-  CHECK(other.login("alice", password_of("alice")).code() == Errc::rate_limited);
+  REQUIRE(other.login("alice", password_of("alice")).ok());
+  CHECK(other.change_password(password_of("alice"), "a new long password").ok());
+}
+
+TEST_CASE("a name whose logins wait can still change its password from a session it holds") {
+  TestServer server(two_free_wrong_passwords());
+  auto alice = server.registered_client("alice");
+  Client guesser(server.client_options());
+  for (int i = 0; i < 2; ++i)
+    CHECK(guesser.login("alice", "guess").code() == Errc::invalid_credentials);
+  CHECK(guesser.login("alice", password_of("alice")).code() == Errc::rate_limited);
+
+  CHECK(alice->change_password(password_of("alice"), "a new long password").ok());
 }

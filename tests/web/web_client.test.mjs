@@ -667,7 +667,7 @@ test('repeated wrong current passwords are refused with the wait the server name
       shown = await erin.page.textContent('#password-error');
       if (shown !== 'the current password is wrong') break;
     }
-    assert.match(shown, /^too many wrong passwords for this name; try again in \d+ s$/u);
+    assert.match(shown, /^too many wrong passwords; try again in \d+ s$/u);
     assert.equal(await erin.page.isVisible('#app'), true, 'still logged in');
     await erin.context.close();
   });
