@@ -53,8 +53,11 @@ int main(int argc, char** argv) {
 
   int received = 0;
   sigwait(&signals, &received);
-  print_log_line(messenger::LogLevel::info, "main",
-                 received == SIGINT ? "SIGINT received" : "SIGTERM received");
+  // The library filters its own lines by level; this one is ours to filter.
+  if (config.options.log.level <= messenger::LogLevel::info) {
+    print_log_line(messenger::LogLevel::info, "main",
+                   received == SIGINT ? "SIGINT received" : "SIGTERM received");
+  }
   server.stop();
   return 0;
 }

@@ -1,9 +1,14 @@
 #include "server_config.hpp"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
+#include <string_view>
 
 #include "long_options.hpp"
 
@@ -26,25 +31,41 @@ std::string apply(const std::string& key, const std::string& value, ServerConfig
 // A config file may name another; this bounds the chain (and a file that names itself).
 constexpr int kMaxConfigDepth = 8;
 int config_depth = 0;
+// The folder of the config file being read: a file named inside it is found from there.
+std::filesystem::path config_folder;
 
-std::string read_config_file(const std::string& path, ServerConfig& config) {
-  if (config_depth >= kMaxConfigDepth) return "config files nest too deep at " + path;
-  struct Depth {
-    Depth() { ++config_depth; }
-    ~Depth() { --config_depth; }
-  } depth;
+constexpr std::string_view kUtf8ByteOrderMark = "\xEF\xBB\xBF";
+
+std::string read_config_file(const std::string& name, ServerConfig& config) {
+  auto path = std::filesystem::path(name);
+  if (path.is_relative() && config_depth > 0) path = config_folder / path;
+  if (config_depth >= kMaxConfigDepth) return "config files nest too deep at " + path.string();
+  struct Scope {
+    std::filesystem::path outer = config_folder;
+    explicit Scope(const std::filesystem::path& file) {
+      ++config_depth;
+      config_folder = file.parent_path();
+    }
+    ~Scope() {
+      --config_depth;
+      config_folder = outer;
+    }
+  } scope(path);
+
   std::ifstream file(path);
-  if (!file) return "cannot read config file " + path;
+  if (!file) return "cannot read config file " + path.string();
   std::string line;
   for (int number = 1; std::getline(file, line); ++number) {
+    // Editors on some systems start a UTF-8 file with a byte order mark.
+    if (number == 1 && line.starts_with(kUtf8ByteOrderMark)) line.erase(0, 3);
     line = trim(line);
     if (line.empty() || line[0] == '#') continue;
     auto equals = line.find('=');
     if (equals == std::string::npos) {
-      return path + ":" + std::to_string(number) + ": expected key = value";
+      return path.string() + ":" + std::to_string(number) + ": expected key = value";
     }
     auto error = apply(trim(line.substr(0, equals)), trim(line.substr(equals + 1)), config);
-    if (!error.empty()) return path + ":" + std::to_string(number) + ": " + error;
+    if (!error.empty()) return path.string() + ":" + std::to_string(number) + ": " + error;
   }
   return {};
 }
@@ -53,6 +74,12 @@ std::string apply(const std::string& key, const std::string& value, ServerConfig
   auto& options = config.options;
   unsigned long number = 0;
   if (key == "host") {
+    // Only addresses: the listener binds one, and a name would need a lookup.
+    unsigned char address[sizeof(in6_addr)];
+    if (inet_pton(AF_INET, value.c_str(), address) != 1 &&
+        inet_pton(AF_INET6, value.c_str(), address) != 1) {
+      return "host must be an IPv4 or IPv6 address, e.g. 127.0.0.1, 0.0.0.0 or ::1";
+    }
     options.host = value;
   } else if (key == "port") {
     if (!parse_number(value, 65535, number)) return "port must be 0 to 65535";
@@ -101,6 +128,7 @@ std::string apply(const std::string& key, const std::string& value, ServerConfig
     options.limits.requests_per_second = static_cast<double>(number);
     options.limits.request_burst = std::max(options.limits.request_burst, 2.0 * number);
   } else if (key == "allow-origin") {
+    if (value.empty()) return "allow-origin needs an origin, e.g. https://chat.example.org";
     options.allowed_origins.push_back(value);
   } else if (key == "web-root") {
     options.web_root = value;

@@ -1,5 +1,6 @@
 #include "messenger/server.hpp"
 
+#include <algorithm>
 #include <asio/executor_work_guard.hpp>
 #include <asio/io_context.hpp>
 #include <filesystem>
@@ -42,6 +43,7 @@ class Server::Impl {
     std::lock_guard lock(lifecycle_);
     if (started_) return Result<void>(Errc::internal, "the server is already started");
 
+    if (auto checked = check_web_root(); !checked) return checked;
     if (auto opened = open_parts(); !opened) return opened;
     context_.reset(new ServerContext{options_.limits, Logger(options_.log, "server"), *crypto_,
                                      *writes_, *reads_, registry_, presence_});
@@ -107,6 +109,27 @@ class Server::Impl {
   }
 
  private:
+  /// A web root must be a folder, and must not hold the data folder, whose database it would
+  /// then serve to anyone.
+  Result<void> check_web_root() const {
+    if (options_.web_root.empty()) return {};
+    std::error_code ec;
+    if (!std::filesystem::is_directory(options_.web_root, ec)) {
+      return Error{Errc::bad_request, "the web root " + options_.web_root + " is not a folder"};
+    }
+    if (options_.store) return {};
+    auto root = std::filesystem::weakly_canonical(options_.web_root, ec);
+    auto data = std::filesystem::weakly_canonical(options_.data_dir, ec);
+    if (ec) return {};
+    auto root_end = std::mismatch(root.begin(), root.end(), data.begin(), data.end()).first;
+    if (root_end == root.end()) {
+      return Error{Errc::bad_request, "the data folder " + options_.data_dir +
+                                          " is inside the web root " + options_.web_root +
+                                          ", which would serve its database"};
+    }
+    return {};
+  }
+
   Result<void> open_parts() {
     Logger store_log(options_.log, "store");
     if (!options_.store) {
@@ -201,7 +224,10 @@ class Server::Impl {
   }
 
   std::string url_locked() const {
-    return "ws://" + options_.host + ":" + std::to_string(port_) + "/ws";
+    // An IPv6 address goes in brackets, or its colons would run into the port's.
+    bool v6 = options_.host.find(':') != std::string::npos;
+    auto host = v6 ? "[" + options_.host + "]" : options_.host;
+    return "ws://" + host + ":" + std::to_string(port_) + "/ws";
   }
 
   ServerOptions options_;

@@ -70,6 +70,11 @@ HttpResponse StaticFiles::serve(const HttpRequest& request) const {
   // Whatever the checks above missed, nothing outside the root is served.
   if (!inside(root_.lexically_normal(), file)) return plain(400, "bad path\n");
   if (!std::filesystem::is_regular_file(file, ec)) return plain(404, "not found\n");
+  // A symbolic link inside the folder may point anywhere; only what lies inside is served.
+  auto real = std::filesystem::canonical(file, ec);
+  if (ec) return plain(404, "not found\n");
+  auto real_root = std::filesystem::canonical(root_, ec);
+  if (ec || !inside(real_root, real)) return plain(404, "not found\n");
   auto size = std::filesystem::file_size(file, ec);
   if (ec || size > kMaxFileBytes) return plain(404, "not found\n");
   std::ifstream in(file, std::ios::binary);

@@ -93,6 +93,9 @@ def test_help_lists_every_option_the_config_file_accepts():
     (["--log-level", "loud"], "log-level must be"),
     (["--colour", "blue"], "unknown option colour"),
     (["--port"], "option --port needs a value"),
+    (["--host", "256.1.1.1"], "host must be an IPv4 or IPv6 address"),
+    (["--host", "localhost"], "host must be an IPv4 or IPv6 address"),
+    (["--allow-origin", ""], "allow-origin needs an origin"),
     (["stray"], "unexpected argument stray"),
 ])
 def test_a_bad_flag_exits_2_and_names_the_problem(args, complaint):
@@ -201,3 +204,74 @@ def test_the_web_root_serves_its_files_and_nothing_outside_it(tmp_path, servers)
         status, body = http_get(port, target)
         assert " 4" in status, (target, status)
         assert b"not for the web" not in body and b"root:" not in body
+
+
+def test_a_config_file_may_start_with_a_byte_order_mark_and_name_another_beside_it(tmp_path,
+                                                                                  servers):
+    folder = tmp_path / "conf"
+    folder.mkdir()
+    (folder / "main.conf").write_bytes(b"\xef\xbb\xbfport = 0\nconfig = more.conf\n")
+    (folder / "more.conf").write_text(f"data-dir = {tmp_path / 'data'}\nhost = 127.0.0.1\n")
+
+    servers.append(RunningServer(tmp_path, "--config", str(folder / "main.conf")))
+
+    assert (tmp_path / "data" / "messenger.db").exists()
+
+
+def test_log_level_off_prints_nothing_even_on_sigterm(tmp_path):
+    process = subprocess.Popen([SERVER_BIN, "--port", "0", "--data-dir", str(tmp_path / "data"),
+                                "--log-level", "off"],
+                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + TIMEOUT
+        while not (tmp_path / "data" / "messenger.db").exists():
+            assert time.monotonic() < deadline and process.poll() is None
+            time.sleep(0.05)
+        time.sleep(0.2)
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=TIMEOUT)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=TIMEOUT)
+    assert process.returncode == 0
+    assert stderr == ""
+
+
+def test_an_ipv6_address_is_written_in_brackets_in_the_url(tmp_path, servers):
+    try:
+        with socket.socket(socket.AF_INET6) as probe:
+            probe.bind(("::1", 0))
+    except OSError:
+        pytest.skip("this machine has no IPv6 loopback")
+    process = subprocess.Popen([SERVER_BIN, "--host", "::1", "--port", "0", "--data-dir",
+                                str(tmp_path / "data")],
+                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True)
+    try:
+        line = ""
+        deadline = time.monotonic() + TIMEOUT
+        while "server: listening" not in line and time.monotonic() < deadline:
+            line = process.stderr.readline()
+        assert re.search(r"listening on ws://\[::1\]:\d+/ws", line), line
+    finally:
+        process.kill()
+        process.wait(timeout=TIMEOUT)
+
+
+@pytest.mark.parametrize("layout", ["web root is a file", "data inside the web root"])
+def test_a_web_root_that_would_serve_nothing_or_the_database_stops_the_start(tmp_path, layout):
+    web = tmp_path / "web"
+    if layout == "web root is a file":
+        web.write_text("not a folder")
+        data = tmp_path / "data"
+    else:
+        web.mkdir()
+        data = web / "data"
+
+    done = run_server("--port", "0", "--data-dir", str(data), "--web-root", str(web))
+
+    assert done.returncode == 1
+    assert "cannot start" in done.stderr
+    assert not (data / "messenger.db").exists()

@@ -59,3 +59,19 @@ TEST_CASE("paths that could leave the folder or reach hidden files are refused")
   }
   CHECK(files.serve({"POST", "/", {}}).status == 405);
 }
+
+TEST_CASE("a symbolic link inside the folder serves nothing from outside it") {
+  WebRoot web;
+  std::filesystem::create_symlink(web.root / "outside.db", web.root / "site" / "link.db");
+  std::filesystem::create_directory_symlink(web.root, web.root / "site" / "up");
+  std::filesystem::create_symlink("app.js", web.root / "site" / "inner.js");
+  StaticFiles files(web.root / "site");
+
+  for (const char* target : {"/link.db", "/up/outside.db"}) {
+    INFO(target);
+    auto response = get(files, target);
+    CHECK(response.status == 404);
+    CHECK(response.body.find("database") == std::string::npos);
+  }
+  CHECK(get(files, "/inner.js").body == "1;");
+}
