@@ -26,6 +26,7 @@ Result<void> ChatScreen::run() {
 
   while (!quit_) {
     handle_events();
+    if (quit_) break;
     while (auto line = input_.next_line()) {
       handle_line(*line);
       if (quit_) return {};
@@ -39,6 +40,7 @@ Result<void> ChatScreen::run() {
     }
     if (waiting[0].revents != 0) input_.fill();
   }
+  if (session_ended_) return *session_ended_;
   return {};
 }
 
@@ -138,6 +140,14 @@ void ChatScreen::on_event(const ConnectionEvent& event) {
   online_ = event.state == ConnectionState::connected || (was_online && syncing_);
   if (online_ && !was_online) {
     print_line("[online]");
+    return;
+  }
+  // Logged out here or elsewhere, or the password changed: the token is dead, and the client
+  // will not log in again by itself.
+  if (event.error && event.error->code == Errc::session_revoked) {
+    print_line(fmt::format("[session ended: {}] log in again", event.error->message));
+    session_ended_ = event.error;
+    quit_ = true;
     return;
   }
   // Failed reconnection tries stay quiet; only losing a working connection is news.

@@ -76,6 +76,8 @@ class ChatScreen {
   NameBook names_;
   ReceiptBook receipts_;
 
+  /// Why the screen closed on its own: the session ended on the server.
+  std::optional<Error> session_ended_;
   std::optional<ChatId> open_chat_;
   Seq oldest_shown_ = 0;  ///< in the open chat, where /history goes on from
   std::map<ChatId, Seq> newest_incoming_;

@@ -295,7 +295,9 @@ def test_a_message_sent_from_another_device_shows_its_marks_changing(server):
 def test_the_password_changes_and_sessions_end_from_the_terminal(server):
     register(server, "alice")
     terminal = Terminal([CLI_BIN, "--url", server.url, "--user", "alice"], cli_env())
+    other_device = Terminal([CLI_BIN, "--url", server.url, "--user", "alice"], cli_env())
     try:
+        other_device.wait_for(r"logged in as alice")
         terminal.wait_for(r"logged in as alice")
         terminal.type("/password\n")
         terminal.wait_for(r"current password: ")
@@ -318,6 +320,9 @@ def test_the_password_changes_and_sessions_end_from_the_terminal(server):
         terminal.type("a new long password\n")
         terminal.wait_for(r"password changed; your other devices are logged out")
         assert "a new long password" not in terminal.output
+        other_device.wait_for(r"\[session ended: .*password changed.*\] log in again")
+        assert other_device.process.wait(timeout=STOP_TIMEOUT) == 1
+        assert "reconnecting" not in other_device.output
 
         old = run_cli(server, "--user", "alice", "--list-chats")
         assert old.returncode != 0
@@ -333,6 +338,7 @@ def test_the_password_changes_and_sessions_end_from_the_terminal(server):
         assert terminal.process.wait(timeout=STOP_TIMEOUT) == 0
     finally:
         terminal.close()
+        other_device.close()
 
 
 def test_a_new_chat_is_announced_once_and_old_chats_not_at_every_start(server):
