@@ -85,11 +85,10 @@ HttpResponse StaticFiles::serve(const HttpRequest& request) const {
   response.content_type = content_type(file);
   response.headers["Cache-Control"] = "no-cache";
   response.headers["X-Content-Type-Options"] = "nosniff";
-  if (request.method == "GET") {
-    response.body.resize(static_cast<std::size_t>(size));
-    if (!in.read(response.body.data(), static_cast<std::streamsize>(size))) {
-      return plain(404, "not found\n");
-    }
+  // The body is read for HEAD too: the transport sends only the head, with the body's length.
+  response.body.resize(static_cast<std::size_t>(size));
+  if (!in.read(response.body.data(), static_cast<std::streamsize>(size))) {
+    return plain(404, "not found\n");
   }
   return response;
 }

@@ -245,7 +245,7 @@ HttpResponse answer_upgrade(const RequestHead& head, const ListenOptions& option
   return accepted;
 }
 
-std::string serialize_response(const HttpResponse& response) {
+std::string serialize_response(const HttpResponse& response, ResponseParts parts) {
   std::string out = "HTTP/1.1 " + std::to_string(response.status) + " ";
   out += http_status_str(static_cast<http_status>(response.status));
   out += "\r\n";
@@ -260,7 +260,9 @@ std::string serialize_response(const HttpResponse& response) {
     out += "Connection: close\r\n";
   }
   out += "\r\n";
-  if (response.status != kSwitchingProtocols) out += response.body;
+  if (response.status != kSwitchingProtocols && parts == ResponseParts::head_and_body) {
+    out += response.body;
+  }
   return out;
 }
 

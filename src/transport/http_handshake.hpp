@@ -58,8 +58,13 @@ bool wants_websocket(const HttpRequest& request);
 /// missing header, 426 another WebSocket version, 403 an origin that is not allowed).
 HttpResponse answer_upgrade(const RequestHead& head, const ListenOptions& options);
 
+/// What of a response goes on the wire: all of it, or, for a HEAD request, the head alone
+/// (with the length the body would have).
+enum class ResponseParts { head_and_body, head_only };
+
 /// The HTTP/1.1 bytes of a response. Anything but 101 carries its body and `Connection: close`.
-std::string serialize_response(const HttpResponse& response);
+std::string serialize_response(const HttpResponse& response,
+                               ResponseParts parts = ResponseParts::head_and_body);
 
 /// A refusal with a plain-text reason.
 HttpResponse make_refusal(int status, std::string reason);

@@ -87,7 +87,10 @@ void ServerHandshake::on_head(std::string_view rest) {
     return;
   }
   if (!wants_websocket(head->request)) {
-    respond_and_close(options.http ? options.http(head->request) : make_refusal(404, "not found"));
+    auto parts =
+        head->request.method == "HEAD" ? ResponseParts::head_only : ResponseParts::head_and_body;
+    respond_and_close(options.http ? options.http(head->request) : make_refusal(404, "not found"),
+                      parts);
     return;
   }
 
@@ -120,9 +123,9 @@ void ServerHandshake::start_session(std::string rest) {
   session->start(std::move(events), std::move(rest));
 }
 
-void ServerHandshake::respond_and_close(const HttpResponse& response) {
+void ServerHandshake::respond_and_close(const HttpResponse& response, ResponseParts parts) {
   end_handshake();
-  response_ = serialize_response(response);
+  response_ = serialize_response(response, parts);
   asio::async_write(socket_, asio::buffer(response_),
                     [self = shared_from_this()](const std::error_code& error, std::size_t) {
                       if (error) {

@@ -47,7 +47,8 @@ class ServerHandshake : public std::enable_shared_from_this<ServerHandshake> {
   void on_head(std::string_view rest);
   void upgrade(const HttpResponse& accepted, std::string rest);
   void start_session(std::string rest);
-  void respond_and_close(const HttpResponse& response);
+  void respond_and_close(const HttpResponse& response,
+                         ResponseParts parts = ResponseParts::head_and_body);
   void drain();
   void end_handshake();
 

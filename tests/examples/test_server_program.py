@@ -174,16 +174,22 @@ def test_a_taken_port_is_refused_with_a_clear_message(tmp_path):
     assert "cannot start" in done.stderr
 
 
-def http_get(port, target):
-    """The status line and body of a raw GET, so that the path reaches the server unchanged."""
+def http_request(port, method, target):
+    """The head lines and body of a raw request, so that the path reaches the server unchanged."""
     with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as connection:
-        connection.sendall(f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+        connection.sendall(f"{method} {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
                            "Connection: close\r\n\r\n".encode())
         answer = b""
         while chunk := connection.recv(65536):
             answer += chunk
     head, _, body = answer.partition(b"\r\n\r\n")
-    return head.split(b"\r\n")[0].decode(), body
+    return head.decode().split("\r\n"), body
+
+
+def http_get(port, target):
+    """The status line and body of a raw GET."""
+    head, body = http_request(port, "GET", target)
+    return head[0], body
 
 
 def test_the_web_root_serves_its_files_and_nothing_outside_it(tmp_path, servers):
@@ -199,6 +205,9 @@ def test_the_web_root_serves_its_files_and_nothing_outside_it(tmp_path, servers)
 
     status, body = http_get(port, "/")
     assert " 200 " in status and body == b"<p>the client</p>"
+    head, body = http_request(port, "HEAD", "/index.html")
+    assert " 200 " in head[0] and body == b""
+    assert f"Content-Length: {len('<p>the client</p>')}" in head
     for target in ["//etc/passwd", "/" + str(secret), "/../secret.txt", "/%2e%2e/secret.txt",
                    "/data/messenger.db", "/../data/messenger.db"]:
         status, body = http_get(port, target)
