@@ -158,12 +158,16 @@ function escape(text) {
 }
 
 /**
- * Types `text` into `typer`'s composer; `watcher` must then show `line` in its typing line.
- * The server passes on one `typing` per second and the client sends one every 3 s, so right
- * after an earlier notice one may be dropped: give such a test more than 3 s of typing.
+ * Types `text` into `typer`'s composer, a key every 70 ms; `watcher` must then show `line` in
+ * its typing line. The server passes on one `typing` per second and the client sends one every
+ * 3 s, so a notice right after an earlier one may be dropped: with a text of 50 characters or
+ * more, the typing lasts long enough for the next notice.
  */
+/** Bob's answer in the typing test, which later tests look for after reloads. */
+const kTypedAnswer = 'yes, here I am, writing an answer to you as we speak';
+
 async function typeAndSee(typer, watcher, text, line) {
-  await typer.type('#composer-text', text, { delay: 40 });
+  await typer.type('#composer-text', text, { delay: 70 });
   await watcher.locator('#typing-line', { hasText: line }).waitFor();
 }
 
@@ -238,12 +242,12 @@ test('two people find each other and see sent, delivered and seen', { skip }, as
 });
 
 test('typing shows on the other side and ends with the message', { skip }, async () => {
-  await typeAndSee(bob.page, alice.page, 'yes, here', 'bob is typing…');
+  await typeAndSee(bob.page, alice.page, kTypedAnswer, 'bob is typing…');
   await alice.page.locator('#conversation-status', { hasText: 'typing…' }).waitFor();
   await row(alice.page, 'bob').locator('.preview.typing').waitFor();
   await shot(alice.page, 'typing');
   await bob.page.press('#composer-text', 'Enter');
-  await bubble(alice.page, 'yes, here').waitFor();
+  await bubble(alice.page, kTypedAnswer).waitFor();
   // A message from the typist ends "typing" at once, without waiting for the 6 s to pass.
   await alice.page.locator('#typing-line', { hasText: 'typing' }).waitFor({ state: 'detached' });
   assert.equal(await alice.page.textContent('#typing-line'), '');
@@ -274,7 +278,7 @@ test('a reload keeps the session and the open chat', { skip }, async () => {
   await waitOnline(alice.page);
   assert.equal(await alice.page.isHidden('#sign-in'), true);
   await alice.page.locator('#conversation-name', { hasText: 'bob' }).waitFor();
-  await bubble(alice.page, 'yes, here').waitFor();
+  await bubble(alice.page, kTypedAnswer).waitFor();
   await waitStatus(alice.page, 'hi bob, are you there?', 'seen');
 });
 
@@ -299,7 +303,7 @@ test('a message written offline is queued and delivered once when back online', 
     // What the server stored, not what a page kept: a fresh load reads the history again.
     await bob.page.reload();
     await waitOnline(bob.page);
-    await bubble(bob.page, 'yes, here').waitFor();
+    await bubble(bob.page, kTypedAnswer).waitFor();
     assert.equal(await bubble(bob.page, 'written while offline').count(), 1);
   });
 
@@ -321,7 +325,7 @@ test('after a server restart the client reconnects, resumes and sends its queue 
     await waitStatus(alice.page, 'sent across a restart', 'seen');
     await bob.page.reload();
     await waitOnline(bob.page);
-    await bubble(bob.page, 'yes, here').waitFor();
+    await bubble(bob.page, kTypedAnswer).waitFor();
     assert.equal(await bubble(bob.page, 'sent across a restart').count(), 1);
     assert.equal(await bubble(bob.page, 'written while offline').count(), 1);
   });

@@ -8,8 +8,11 @@ import { messageSummary } from './chat_list_view.js';
 
 /** Send `typing` at most this often while the user types (docs/protocol.md suggests 3 s). */
 const kTypingEveryMs = 3_000;
-/** The server passes on at most one `typing` per second per user and chat. */
-const kServerTypingGapMs = 1_000;
+/**
+ * The server passes on at most one `typing` per second per user and chat; the margin keeps a
+ * notice that the network delayed less than the one before from landing inside that second.
+ */
+const kServerTypingGapMs = 1_000 + 250;
 /** Load older history when the view is this close to its top. */
 const kScrollBackMarginPx = 160;
 /** Counts as "at the bottom": new messages keep the view there. */
