@@ -43,7 +43,13 @@ class Server::Impl {
     std::lock_guard lock(lifecycle_);
     if (started_) return Result<void>(Errc::internal, "the server is already started");
 
-    if (auto checked = check_web_root(); !checked) return checked;
+    if (!options_.web_root.empty()) {
+      // An embedder's own store has no data folder to keep out of the web root.
+      auto data_dir = options_.store ? std::string() : options_.data_dir;
+      if (auto checked = StaticFiles::check_root(options_.web_root, data_dir); !checked) {
+        return checked;
+      }
+    }
     if (auto opened = open_parts(); !opened) return opened;
     context_.reset(new ServerContext{options_.limits, Logger(options_.log, "server"), *crypto_,
                                      *writes_, *reads_, registry_, presence_});
@@ -109,27 +115,6 @@ class Server::Impl {
   }
 
  private:
-  /// A web root must be a folder, and must not hold the data folder, whose database it would
-  /// then serve to anyone.
-  Result<void> check_web_root() const {
-    if (options_.web_root.empty()) return {};
-    std::error_code ec;
-    if (!std::filesystem::is_directory(options_.web_root, ec)) {
-      return Error{Errc::bad_request, "the web root " + options_.web_root + " is not a folder"};
-    }
-    if (options_.store) return {};
-    auto root = std::filesystem::weakly_canonical(options_.web_root, ec);
-    auto data = std::filesystem::weakly_canonical(options_.data_dir, ec);
-    if (ec) return {};
-    auto root_end = std::mismatch(root.begin(), root.end(), data.begin(), data.end()).first;
-    if (root_end == root.end()) {
-      return Error{Errc::bad_request, "the data folder " + options_.data_dir +
-                                          " is inside the web root " + options_.web_root +
-                                          ", which would serve its database"};
-    }
-    return {};
-  }
-
   Result<void> open_parts() {
     Logger store_log(options_.log, "store");
     if (!options_.store) {

@@ -53,6 +53,22 @@ bool inside(const std::filesystem::path& root, const std::filesystem::path& path
 
 StaticFiles::StaticFiles(std::filesystem::path root) : root_(std::move(root)) {}
 
+Result<void> StaticFiles::check_root(const std::filesystem::path& root,
+                                     const std::filesystem::path& data_dir) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(root, ec)) {
+    return Error{Errc::bad_request, "the web root " + root.string() + " is not a folder"};
+  }
+  if (data_dir.empty()) return {};
+  auto real_root = std::filesystem::weakly_canonical(root, ec);
+  if (ec) return {};
+  auto real_data = std::filesystem::weakly_canonical(data_dir, ec);
+  if (ec || !inside(real_root, real_data)) return {};
+  return Error{Errc::bad_request, "the data folder " + data_dir.string() +
+                                      " is inside the web root " + root.string() +
+                                      ", which would serve its database"};
+}
+
 HttpResponse StaticFiles::serve(const HttpRequest& request) const {
   if (request.method != "GET" && request.method != "HEAD") {
     return plain(405, "only GET and HEAD\n");

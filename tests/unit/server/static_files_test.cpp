@@ -75,3 +75,13 @@ TEST_CASE("a symbolic link inside the folder serves nothing from outside it") {
   }
   CHECK(get(files, "/inner.js").body == "1;");
 }
+
+TEST_CASE("a web root must be a folder that does not hold the data folder") {
+  WebRoot web;
+  CHECK(StaticFiles::check_root(web.root / "site", web.root / "data").ok());
+  CHECK(StaticFiles::check_root(web.root / "site", {}).ok());
+  CHECK(StaticFiles::check_root(web.root / "outside.db", {}).code() == Errc::bad_request);
+  CHECK(StaticFiles::check_root(web.root / "missing", {}).code() == Errc::bad_request);
+  CHECK(StaticFiles::check_root(web.root, web.root / "site" / "data").code() == Errc::bad_request);
+  CHECK(StaticFiles::check_root(web.root / "site", web.root / "site").code() == Errc::bad_request);
+}
