@@ -73,6 +73,8 @@ TEST_CASE("case_c04_silent_gap_after_crash") {
     REQUIRE(bob.record->wait_until(
         [](const std::vector<ClientEvent>& events) { return !all_of<ChatEvent>(events).empty(); },
         kLimit));
+    // Closed first: an update still arriving would move the cursor past the one noted.
+    bob->close();
     held = bob->cursor();
   }  // bob goes away holding his cursor
 
@@ -107,6 +109,7 @@ TEST_CASE("case_c04_silent_gap_after_crash") {
       REQUIRE(bob.connect().ok());
       post(*alice.client, chat, "lost-", kLostWithTheBackup);
       REQUIRE(has_texts_from(record, chat, alice_id, kLostWithTheBackup));
+      bob.close();
       held = bob.cursor();
     }
     server.kill();
