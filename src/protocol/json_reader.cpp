@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <limits>
 
 namespace messenger::protocol {
 namespace {
@@ -113,7 +114,11 @@ std::optional<std::int64_t> FieldReader::checked_integer(std::string_view key,
                                                          std::int64_t min, std::int64_t max) {
   auto number = to_int64(value);
   if (!number || *number < min || *number > max) {
-    fail(malformed_, fmt::format("field \"{}\" must be an integer from {} to {}", key, min, max));
+    // The top of the 64-bit range tells a reader nothing, so an open range names its floor only.
+    fail(malformed_,
+         max == std::numeric_limits<std::int64_t>::max()
+             ? fmt::format("field \"{}\" must be an integer of at least {}", key, min)
+             : fmt::format("field \"{}\" must be an integer from {} to {}", key, min, max));
     return std::nullopt;
   }
   return number;

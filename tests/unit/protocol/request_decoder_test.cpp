@@ -323,22 +323,24 @@ TEST_CASE("a group with more members than allowed is too_large") {
 
 TEST_CASE("ids must be positive and sequence numbers not negative") {
   check_refused(R"({"id": 1, "type": "open_direct_chat", "user_id": 0})", Errc::bad_request, 1,
-                "field \"user_id\" must be an integer from 1");
+                "field \"user_id\" must be an integer of at least 1");
   check_refused(R"({"id": 1, "type": "ack_delivered", "chat_id": 0, "seq": 1})", Errc::bad_request,
                 1, "field \"chat_id\"");
   check_refused(R"({"id": 1, "type": "mark_seen", "chat_id": 1, "seq": -1})", Errc::bad_request, 1,
-                "field \"seq\" must be an integer from 0");
+                "field \"seq\" must be an integer of at least 0");
   check_refused(R"({"id": 1, "type": "create_group", "title": "t", "members": [2, 0]})",
                 Errc::bad_request, 1, "field \"members\"");
   check_refused(R"({"id": 1, "type": "remove_member", "chat_id": 1, "user_id": 0})",
-                Errc::bad_request, 1, "field \"user_id\" must be an integer from 1");
+                Errc::bad_request, 1, "field \"user_id\" must be an integer of at least 1");
   check_refused(R"({"id": 1, "type": "get_presence", "user_ids": [-2]})", Errc::bad_request, 1,
                 "field \"user_ids\"");
   for (const char* type : {"typing", "get_chat", "leave_chat"}) {
     check_refused(json{{"id", 1}, {"type", type}, {"chat_id", 0}}.dump(), Errc::bad_request, 1,
-                  "field \"chat_id\" must be an integer from 1");
+                  "field \"chat_id\" must be an integer of at least 1");
   }
   CHECK(decode(R"({"id": 1, "type": "mark_seen", "chat_id": 1, "seq": 0})").body.has_value());
+  check_refused(R"({"id": 1, "type": "get_history", "chat_id": 1, "limit": 0})", Errc::bad_request,
+                1, "field \"limit\" must be an integer of at least 1");
 }
 
 TEST_CASE("numbers that are fractions or outside the 64-bit range are bad requests") {
@@ -424,7 +426,7 @@ TEST_CASE("a sync limit runs from 1 to 500 and the cursor is not negative") {
   check_refused(with(base, "limit", 501), Errc::too_large, 6, "at most 500");
   check_refused(with(base, "limit", 0), Errc::bad_request, 6, "field \"limit\"");
   check_refused(with(base, "cursor", -1), Errc::bad_request, 6,
-                "field \"cursor\" must be an integer from 0");
+                "field \"cursor\" must be an integer of at least 0");
   CHECK(decode(with(base, "cursor", INT64_MAX)).body.has_value());
 }
 
