@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string_view>
+#include <vector>
 
 #include "long_options.hpp"
 
@@ -28,29 +29,36 @@ std::string trim(const std::string& text) {
 
 std::string apply(const std::string& key, const std::string& value, ServerConfig& config);
 
-// A config file may name another; this bounds the chain (and a file that names itself).
+// A config file may name another; this bounds the chain.
 constexpr int kMaxConfigDepth = 8;
-int config_depth = 0;
-// The folder of the config file being read: a file named inside it is found from there.
-std::filesystem::path config_folder;
+// The files being read, outermost first: a file found among them again would loop, and is
+// named once instead of once per level of the depth bound.
+struct OpenConfigFile {
+  std::filesystem::path named;     // as given: a relative name inside it is found beside this
+  std::filesystem::path resolved;  // what a loop is recognised by
+};
+std::vector<OpenConfigFile> open_config_files;
 
 constexpr std::string_view kUtf8ByteOrderMark = "\xEF\xBB\xBF";
 
 std::string read_config_file(const std::string& name, ServerConfig& config) {
   auto path = std::filesystem::path(name);
-  if (path.is_relative() && config_depth > 0) path = config_folder / path;
-  if (config_depth >= kMaxConfigDepth) return "config files nest too deep at " + path.string();
+  if (path.is_relative() && !open_config_files.empty()) {
+    path = open_config_files.back().named.parent_path() / path;
+  }
+  std::error_code ignored;
+  auto resolved = std::filesystem::weakly_canonical(path, ignored);
+  if (resolved.empty()) resolved = path;
+  bool loops = std::any_of(open_config_files.begin(), open_config_files.end(),
+                           [&](const auto& open) { return open.resolved == resolved; });
+  if (loops) return "config file " + path.string() + " names itself, directly or through another";
+  if (open_config_files.size() >= kMaxConfigDepth) {
+    return "config files nest too deep at " + path.string();
+  }
   struct Scope {
-    std::filesystem::path outer = config_folder;
-    explicit Scope(const std::filesystem::path& file) {
-      ++config_depth;
-      config_folder = file.parent_path();
-    }
-    ~Scope() {
-      --config_depth;
-      config_folder = outer;
-    }
-  } scope(path);
+    explicit Scope(OpenConfigFile file) { open_config_files.push_back(std::move(file)); }
+    ~Scope() { open_config_files.pop_back(); }
+  } scope({path, resolved});
 
   std::ifstream file(path);
   if (!file) return "cannot read config file " + path.string();

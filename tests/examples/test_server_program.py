@@ -227,6 +227,21 @@ def test_a_config_file_may_start_with_a_byte_order_mark_and_name_another_beside_
     assert (tmp_path / "data" / "messenger.db").exists()
 
 
+def test_config_files_that_name_each_other_are_refused_once_with_the_chain(tmp_path):
+    (tmp_path / "self.conf").write_text("port = 0\nconfig = self.conf\n")
+    done = run_server("--config", str(tmp_path / "self.conf"))
+    assert done.returncode == 2
+    assert done.stderr.count("names itself") == 1
+    assert done.stderr.count("self.conf:2:") == 1
+
+    (tmp_path / "a.conf").write_text("config = b.conf\n")
+    (tmp_path / "b.conf").write_text("# back to the first\nconfig = a.conf\n")
+    done = run_server("--config", str(tmp_path / "a.conf"))
+    assert done.returncode == 2
+    assert f"{tmp_path / 'a.conf'}:1: {tmp_path / 'b.conf'}:2: config file" in done.stderr
+    assert done.stderr.count("names itself") == 1
+
+
 def test_log_level_off_prints_nothing_even_on_sigterm(tmp_path):
     process = subprocess.Popen([SERVER_BIN, "--port", "0", "--data-dir", str(tmp_path / "data"),
                                 "--log-level", "off"],
