@@ -700,11 +700,19 @@ test('logging out on every device sends every page of the user to the sign-in fo
     await laptop.page.click('#log-out-all-confirm');
     await waitSignedOut(laptop.page, 'You logged out on every device.');
     await waitSignedOut(other.page, /logged out elsewhere/u);
+    // Logging in again at once works: no "not connected" while a new socket is on its way.
+    await other.page.fill('#sign-in-name', 'finn');
+    await other.page.fill('#sign-in-password', kPassword);
+    await other.page.click('#log-in');
+    await waitOnline(other.page);
+    assert.equal(await other.page.textContent('#sign-in-error'), '');
+    const newToken = await savedToken(other.page);
+    assert.ok(newToken && !tokens.includes(newToken), 'a new session');
     for (const token of tokens) {
       assert.equal(await resumeWith(laptop.page, token), 'session_revoked');
     }
     // A reload finds no session to resume.
-    await other.page.reload();
-    await other.page.waitForSelector('#sign-in:not([hidden])');
+    await laptop.page.reload();
+    await laptop.page.waitForSelector('#sign-in:not([hidden])');
     for (const device of [laptop, other]) await device.context.close();
   });

@@ -76,6 +76,24 @@ export class Connection extends EventTarget {
     return this.#call(type, fields);
   }
 
+  /**
+   * As `request`, but a socket still opening is waited for first: someone who submits a form
+   * in the instant after a reconnect began should not be told to try again.
+   */
+  async requestWhenOpen(type, fields = {}) {
+    if (this.state === 'connecting') {
+      await new Promise((resolve) => {
+        const settle = () => {
+          if (this.state === 'connecting') return;
+          this.removeEventListener('state', settle);
+          resolve();
+        };
+        this.addEventListener('state', settle);
+      });
+    }
+    return this.request(type, fields);
+  }
+
   #call(type, fields) {
     const socket = this.#socket;
     const id = this.#nextId++;
@@ -157,7 +175,13 @@ export class Connection extends EventTarget {
     }
     this.#pending.clear();
     this.dispatchEvent(new CustomEvent('close', { detail: { code } }));
-    if (code === kSessionEndedCloseCode) this.#attempts = 0;
+    // The server ended a session, not the network: a new socket can open at once, so that
+    // the sign-in form that follows is usable without a wait.
+    if (code === kSessionEndedCloseCode) {
+      this.#attempts = 0;
+      this.#open();
+      return;
+    }
     this.#scheduleRetry();
   }
 

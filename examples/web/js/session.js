@@ -94,7 +94,7 @@ export class Session extends EventTarget {
     this.#setState('signing_in');
     let reply;
     try {
-      reply = await this.#connection.request(kind, { name, password, device: kDevice });
+      reply = await this.#connection.requestWhenOpen(kind, { name, password, device: kDevice });
     } catch (error) {
       this.#setState('signed_out');
       throw error;
