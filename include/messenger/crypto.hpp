@@ -18,6 +18,13 @@ class Crypto {
   virtual Result<std::string> hash_password(std::string_view password) = 0;
   /// True when `password` matches `hash`; slow like `hash_password`.
   virtual bool verify_password(std::string_view hash, std::string_view password) = 0;
+  /// True when `hash` was made with other settings than this object's own (an older cost, or
+  /// another algorithm), so that a login that has just verified the password should store a
+  /// new hash. The default never asks for one.
+  virtual bool needs_rehash(std::string_view hash) {
+    (void)hash;
+    return false;
+  }
   /// A new random session token (256 bits, URL-safe text).
   virtual std::string new_token() = 0;
   /// The form a token is stored and looked up in; one-way.

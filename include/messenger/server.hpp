@@ -33,6 +33,7 @@ struct ServerOptions {
   /// Network threads when the server runs its own; 0 means one per core.
   unsigned threads = 0;
   Limits limits;
+  /// Applies to new hashes; one made at another cost is renewed when its user next logs in.
   PasswordCost password_cost = PasswordCost::interactive;
   LogOptions log;
 

@@ -136,6 +136,10 @@ class WriteTransaction {
                                                                  SessionId keep = 0) = 0;
   /// Errors: not_found.
   virtual Result<void> set_password_hash(UserId user, std::string_view password_hash) = 0;
+  /// Stores `replacement` only while the hash is still `expected`, and says whether it did:
+  /// a hash renewed at login must not undo a password change committed in between.
+  virtual Result<bool> replace_password_hash(UserId user, std::string_view expected,
+                                             std::string_view replacement) = 0;
 
   /// Returns the one direct chat of the two users, creating it the first time. `a` may equal
   /// `b` (a chat with oneself). Errors: not_found (no such user).

@@ -132,26 +132,49 @@ void AccountService::login(const std::shared_ptr<ClientSession>& session, protoc
       return;
     }
     throttle_.succeeded(key);
+
+    // A hash made at another cost than the configured one (the operator changed it) can only
+    // be renewed now, while the password is at hand.
+    std::optional<RenewedHash> renewed;
+    if (context_.crypto.needs_rehash(credentials->password_hash)) {
+      if (auto replacement = context_.crypto.hash_password(request.password)) {
+        renewed = RenewedHash{credentials->password_hash, std::move(*replacement)};
+      }
+    }
+
     auto device = request.device.empty() ? std::string(kDefaultDevice) : request.device;
-    open_session(session, id, credentials->user, device, mark);
+    open_session(session, id, credentials->user, device, mark, std::move(renewed));
   });
 }
 
 void AccountService::open_session(const std::shared_ptr<ClientSession>& session,
                                   protocol::RequestId id, const User& user, std::string device,
-                                  std::uint64_t mark) {
+                                  std::uint64_t mark, std::optional<RenewedHash> renewed) {
   auto token = context_.crypto.new_token();
   auto token_hash = context_.crypto.hash_token(token);
-  auto record = std::make_shared<std::optional<Result<SessionRecord>>>();
+  struct Outcome {
+    std::optional<Result<SessionRecord>> record;
+    bool hash_renewed = false;
+  };
+  auto outcome = std::make_shared<Outcome>();
   context_.writes.submit(
-      {[record, user_id = user.id, token_hash, device = std::move(device),
-        clock = context_.clock](WriteTransaction& txn) {
-         *record = txn.create_session(user_id, token_hash, device, clock->now());
+      {[outcome, user_id = user.id, token_hash, device = std::move(device),
+        renewed = std::move(renewed), clock = context_.clock](WriteTransaction& txn) {
+         outcome->record = txn.create_session(user_id, token_hash, device, clock->now());
+         if (renewed) {
+           // Not stored when the password changed since it was read: the new one stands.
+           auto replaced =
+               txn.replace_password_hash(user_id, renewed->expected, renewed->replacement);
+           outcome->hash_renewed = replaced && *replaced;
+         }
        },
-       [this, session, id, user, record, token, mark](const Result<void>& committed) {
+       [this, session, id, user, outcome, token, mark](const Result<void>& committed) {
          if (!committed) return session->fail(id, committed.error());
-         if (!**record) return session->fail(id, (*record)->error());
-         start(session, id, user, (**record)->id, token, mark);
+         if (!*outcome->record) return session->fail(id, outcome->record->error());
+         if (outcome->hash_renewed) {
+           context_.log.info("user {} password hash renewed at the configured cost", user.id);
+         }
+         start(session, id, user, (*outcome->record)->id, token, mark);
        }});
 }
 

@@ -2,6 +2,8 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "protocol/messages.hpp"
@@ -33,9 +35,17 @@ class AccountService {
                        const protocol::ChangePassword& request);
 
  private:
-  /// Stores a new login session for `user` and logs the connection in with it.
+  /// A password hash to store in place of `expected`, made at the configured cost.
+  struct RenewedHash {
+    std::string expected;
+    std::string replacement;
+  };
+
+  /// Stores a new login session for `user` (and `renewed`, if any, in the same commit) and logs
+  /// the connection in with it.
   void open_session(const std::shared_ptr<ClientSession>& session, protocol::RequestId id,
-                    const User& user, std::string device, std::uint64_t mark);
+                    const User& user, std::string device, std::uint64_t mark,
+                    std::optional<RenewedHash> renewed);
   /// `mark`: the registry's revocation mark, taken before the session was read or created.
   void start(const std::shared_ptr<ClientSession>& session, protocol::RequestId id,
              const User& user, SessionId session_id, std::string token, std::uint64_t mark);

@@ -178,6 +178,17 @@ Result<void> MemoryWriteTransaction::set_password_hash(UserId user,
   return {};
 }
 
+Result<bool> MemoryWriteTransaction::replace_password_hash(UserId user, std::string_view expected,
+                                                           std::string_view replacement) {
+  if (committed_) return finished_error();
+  if (!working_.users.contains(user)) return false;
+  if (working_.users.at(user).password_hash != expected) return false;
+  apply([user, hash = std::string(replacement)](MemoryState& state) {
+    state.users.at(user).password_hash = hash;
+  });
+  return true;
+}
+
 Result<void> MemoryWriteTransaction::set_last_seen(UserId user, Timestamp when) {
   if (committed_) return finished_error();
   if (!working_.users.contains(user)) return no_user(user);

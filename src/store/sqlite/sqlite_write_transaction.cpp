@@ -240,6 +240,18 @@ Result<void> SqliteWriteTransaction::set_password_hash(UserId user,
   });
 }
 
+Result<bool> SqliteWriteTransaction::replace_password_hash(UserId user, std::string_view expected,
+                                                           std::string_view replacement) {
+  return run_operation<bool>("replace_password_hash", [&]() -> Result<bool> {
+    SQLite::Statement& update = writer_->replace_password_hash;
+    StatementReset reset(update);
+    bind_text(update, 1, replacement);
+    update.bind(2, user);
+    bind_text(update, 3, expected);
+    return update.exec() == 1;
+  });
+}
+
 Result<void> SqliteWriteTransaction::set_last_seen(UserId user, Timestamp when) {
   return run_operation<void>("set_last_seen", [&]() -> Result<void> {
     SQLite::Statement& update = writer_->set_last_seen;

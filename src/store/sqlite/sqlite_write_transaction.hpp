@@ -29,6 +29,8 @@ class SqliteWriteTransaction final : public WriteTransaction {
   Result<void> delete_session(SessionId session) override;
   Result<std::vector<SessionId>> delete_sessions_of_user(UserId user, SessionId keep) override;
   Result<void> set_password_hash(UserId user, std::string_view password_hash) override;
+  Result<bool> replace_password_hash(UserId user, std::string_view expected,
+                                     std::string_view replacement) override;
   Result<DirectChatResult> open_direct_chat(UserId a, UserId b, Timestamp now) override;
   Result<ChatChange> create_group_chat(UserId creator, std::string_view title,
                                        std::span<const UserId> members, Timestamp now) override;

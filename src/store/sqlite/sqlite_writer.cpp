@@ -35,6 +35,8 @@ SqliteWriter::SqliteWriter(SQLite::Database connection, const SqliteStoreOptions
       user_name(db, "SELECT name FROM users WHERE id = ?"),
       set_last_seen(db, "UPDATE users SET last_seen = ? WHERE id = ?"),
       set_password_hash(db, "UPDATE users SET password_hash = ? WHERE id = ?"),
+      replace_password_hash(
+          db, "UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?"),
       insert_session(db,
                      "INSERT INTO sessions (user_id, token_hash, device, created_at)"
                      " VALUES (?, ?, ?, ?)"),

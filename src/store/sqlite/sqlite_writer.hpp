@@ -44,6 +44,7 @@ struct SqliteWriter {
   SQLite::Statement user_name;
   SQLite::Statement set_last_seen;
   SQLite::Statement set_password_hash;
+  SQLite::Statement replace_password_hash;
   SQLite::Statement insert_session;
   SQLite::Statement delete_session;
   SQLite::Statement delete_sessions_of_user;

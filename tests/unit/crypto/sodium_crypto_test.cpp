@@ -87,6 +87,24 @@ TEST_CASE("the password cost chooses libsodium's limits") {
   CHECK(interactive->find("$m=65536,t=2,p=1$") != std::string::npos);
 }
 
+TEST_CASE("a hash made at another cost, or by another algorithm, asks to be renewed") {
+  auto minimum = cheap_crypto();
+  auto interactive = messenger::make_sodium_crypto();
+  auto cheap_hash = minimum->hash_password("pw");
+  auto dear_hash = interactive->hash_password("pw");
+  REQUIRE(cheap_hash.ok());
+  REQUIRE(dear_hash.ok());
+
+  CHECK_FALSE(minimum->needs_rehash(*cheap_hash));
+  CHECK_FALSE(interactive->needs_rehash(*dear_hash));
+  CHECK(minimum->needs_rehash(*dear_hash));
+  CHECK(interactive->needs_rehash(*cheap_hash));
+  CHECK(
+      minimum->needs_rehash("$argon2i$v=19$m=8,t=1,p=1$AAAAAAAAAAAAAAAAAAAAAA$"
+                            "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"));
+  CHECK(minimum->needs_rehash("not a hash"));
+}
+
 TEST_CASE("tokens are 43 URL-safe characters without padding and never repeat") {
   auto crypto = cheap_crypto();
   std::set<std::string> seen;

@@ -35,6 +35,10 @@ class GatedStore final : public Store {
     Result<void> set_password_hash(UserId user, std::string_view password_hash) override {
       return inner_->set_password_hash(user, password_hash);
     }
+    Result<bool> replace_password_hash(UserId user, std::string_view expected,
+                                       std::string_view replacement) override {
+      return inner_->replace_password_hash(user, expected, replacement);
+    }
     Result<DirectChatResult> open_direct_chat(UserId a, UserId b, Timestamp now) override {
       return inner_->open_direct_chat(a, b, now);
     }

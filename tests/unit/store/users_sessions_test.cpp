@@ -176,6 +176,26 @@ TEST_CASE_TEMPLATE("a new password hash replaces the old one in the credentials"
   CHECK(transaction->set_password_hash(alice.id + 100, "x").code() == Errc::not_found);
 }
 
+TEST_CASE_TEMPLATE("a renewed password hash is stored only over the hash it was made from", Backend,
+                   SqliteBackend, MemoryBackend) {
+  StoreTest<Backend> t;
+  User alice = t.add_user("alice");
+
+  CHECK(t.write([&](WriteTransaction& w) {
+    return w.replace_password_hash(alice.id, "hash-alice", "renewed");
+  }));
+  CHECK(t.reader->get_credentials("alice")->password_hash == "renewed");
+
+  // The password changed in between: the renewal of the old hash must not bring it back.
+  t.write([&](WriteTransaction& w) { return w.set_password_hash(alice.id, "changed"); });
+  CHECK_FALSE(t.write([&](WriteTransaction& w) {
+    return w.replace_password_hash(alice.id, "renewed", "renewed again");
+  }));
+  CHECK(t.reader->get_credentials("alice")->password_hash == "changed");
+  CHECK_FALSE(t.write(
+      [&](WriteTransaction& w) { return w.replace_password_hash(alice.id + 100, "", ""); }));
+}
+
 TEST_CASE_TEMPLATE("a session for an unknown user is refused", Backend, SqliteBackend,
                    MemoryBackend) {
   StoreTest<Backend> t;
