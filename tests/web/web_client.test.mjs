@@ -404,6 +404,10 @@ test('scrolling up loads older messages page by page', { skip }, async () => {
   await waitOnline(carol.page);
   await bubble(carol.page, `older ${kOlderMessages}`).waitFor();
   assert.equal(await bubble(carol.page, 'older 1').count(), 0, 'the first page is the newest');
+  // A mark on the newest bubble's node, invisible to the page: it survives only if later
+  // renders keep the node instead of building every bubble again.
+  const newest = bubble(carol.page, `older ${kOlderMessages}`);
+  await newest.evaluate((node) => { node.markedByTest = true; });
   for (let page = 0; page < 5 && await bubble(carol.page, 'older 1').count() === 0; page++) {
     const shown = await carol.page.locator('#messages .message').count();
     await carol.page.locator('#messages').evaluate((view) => { view.scrollTop = 0; });
@@ -412,6 +416,14 @@ test('scrolling up loads older messages page by page', { skip }, async () => {
   }
   await bubble(carol.page, 'older 1').waitFor();
   assert.equal(await carol.page.locator('#messages .message').count(), kOlderMessages);
+  const texts = await carol.page.locator('#messages .message .text').allTextContents();
+  assert.deepEqual(texts, Array.from({ length: kOlderMessages }, (_, i) => `older ${i + 1}`));
+
+  // A new message and the receipts it brings rebuild only what they change.
+  await send(alice.page, 'and one more');
+  await bubble(carol.page, 'and one more').waitFor();
+  assert.equal(await newest.evaluate((node) => node.markedByTest === true), true,
+    'the bubbles already shown are kept across renders');
 });
 
 

@@ -29,6 +29,12 @@ export class ConversationView {
   #loadingOlder = false;
   #lastTypingSent = 0;
   #renderedKey = '';
+  /**
+   * The nodes of the last render, by key, with a summary of what each showed: a node whose
+   * summary is unchanged is kept, so that a new page or message costs the browser only the
+   * new nodes, not a fresh layout of every long message above them.
+   */
+  #built = new Map();
   /** Unsent text of the chats left while writing, restored when they are opened again. */
   #drafts = new Map();
   onBack = () => {};
@@ -65,6 +71,7 @@ export class ConversationView {
     if (changed && this.#chatId) this.#drafts.set(this.#chatId, this.text.value);
     this.#chatId = chatId;
     this.#renderedKey = '';
+    if (changed) this.#built.clear();
     const shown = Boolean(chatId);
     byId('no-conversation').hidden = shown;
     for (const id of ['conversation-header', 'messages', 'typing-line', 'composer']) {
@@ -223,6 +230,13 @@ export class ConversationView {
     const fromBottom = view.scrollHeight - view.scrollTop;
     const firstBefore = view.querySelector('[data-seq]')?.dataset.seq;
 
+    const built = new Map();
+    const reuse = (id, look, make) => {
+      const known = this.#built.get(id);
+      const kept = known && known.look === look ? known : { look, node: make() };
+      built.set(id, kept);
+      return kept.node;
+    };
     const nodes = [];
     if (!entry.windowLoaded) {
       nodes.push(h('p', { class: 'history-note' }, 'Loading…'));
@@ -234,21 +248,29 @@ export class ConversationView {
     }
     let previous = null;
     const items = entry.windowLoaded ? entry.messages : [];
+    const separator = (id, ms) => {
+      const label = dayLabel(ms);
+      return reuse(`day:${id}`, label, () => this.#separator(label));
+    };
     for (const message of items) {
       if (!previous || !sameDay(previous.created_at, message.created_at)) {
-        nodes.push(this.#separator(message.created_at));
+        nodes.push(separator(message.seq, message.created_at));
       }
-      nodes.push(this.#bubble(entry, message, previous));
+      const look = this.#bubbleLook(entry, message, previous);
+      nodes.push(reuse(`m:${message.seq}`, JSON.stringify(look),
+        () => this.#bubble(message, look)));
       previous = message;
     }
     for (const item of queued) {
       if (!previous || !sameDay(previous.created_at, item.created_at)) {
-        nodes.push(this.#separator(item.created_at));
+        nodes.push(separator(item.client_msg_id, item.created_at));
       }
-      nodes.push(this.#queuedBubble(item));
+      nodes.push(reuse(`q:${item.client_msg_id}`, String(item.failed ?? ''),
+        () => this.#queuedBubble(item)));
       previous = { sender_id: this.#store.me, created_at: item.created_at, kind: 'text' };
     }
-    view.replaceChildren(...nodes);
+    placeChildren(view, nodes);
+    this.#built = built;
 
     const firstAfter = view.querySelector('[data-seq]')?.dataset.seq;
     if (wasAtBottom) view.scrollTop = view.scrollHeight;
@@ -257,25 +279,39 @@ export class ConversationView {
     }
   }
 
-  #separator(ms) {
-    return h('div', { class: 'day-separator', role: 'separator' }, h('span', {}, dayLabel(ms)));
+  #separator(label) {
+    return h('div', { class: 'day-separator', role: 'separator' }, h('span', {}, label));
   }
 
-  #bubble(entry, message, previous) {
-    if (message.kind !== 'text') {
-      return h('p', { class: 'record', dataset: { seq: String(message.seq) } },
-        messageSummary(this.#store, message));
-    }
+  /**
+   * All that a bubble shows besides the message's own text and time, which never change: two
+   * bubbles of one message with equal looks are the same.
+   */
+  #bubbleLook(entry, message, previous) {
+    if (message.kind !== 'text') return { summary: messageSummary(this.#store, message) };
     const mine = message.sender_id === this.#store.me;
-    const continued = previous && previous.kind === 'text' &&
-      previous.sender_id === message.sender_id && sameDay(previous.created_at, message.created_at);
+    const continued = Boolean(previous && previous.kind === 'text' &&
+      previous.sender_id === message.sender_id &&
+      sameDay(previous.created_at, message.created_at));
     const showName = entry.chat.kind === 'group' && !mine && !continued;
-    const status = mine ? entry.ownStatus(message.seq) : '';
+    return {
+      mine,
+      continued,
+      sender: showName ? this.#store.nameOf(message.sender_id) : null,
+      status: mine ? entry.ownStatus(message.seq) : '',
+    };
+  }
+
+  #bubble(message, look) {
+    if (message.kind !== 'text') {
+      return h('p', { class: 'record', dataset: { seq: String(message.seq) } }, look.summary);
+    }
+    const { mine, continued, sender, status } = look;
     return h('div', {
       class: `message ${mine ? 'mine' : 'theirs'} ${continued ? 'continued' : ''}`,
       dataset: { seq: String(message.seq), status },
     },
-    showName ? h('span', { class: 'sender' }, this.#store.nameOf(message.sender_id)) : null,
+    sender !== null ? h('span', { class: 'sender' }, sender) : null,
     h('span', { class: 'text' }, message.text),
     h('span', { class: 'meta' },
       h('time', { datetime: new Date(message.created_at).toISOString() },
@@ -300,5 +336,29 @@ export class ConversationView {
       this.#renderedKey = '';
       this.render();
     } }, 'Discard') : null);
+  }
+}
+
+/**
+ * Makes `nodes` the children of `parent`, in order, moving as little as it can: nodes already
+ * there in that order stay put, so the browser keeps their layout.
+ */
+function placeChildren(parent, nodes) {
+  const wanted = new Set(nodes);
+  let current = parent.firstChild;
+  for (const node of nodes) {
+    // Dropping the unwanted first keeps a replaced node from pushing every later one along.
+    while (current && !wanted.has(current)) {
+      const next = current.nextSibling;
+      current.remove();
+      current = next;
+    }
+    if (node === current) current = current.nextSibling;
+    else parent.insertBefore(node, current);
+  }
+  while (current) {
+    const next = current.nextSibling;
+    current.remove();
+    current = next;
   }
 }
