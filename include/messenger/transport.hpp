@@ -133,7 +133,8 @@ class Transport {
 std::shared_ptr<Transport> make_websocket_transport(asio::io_context& io, LogOptions log = {});
 
 /// Connections within one process, for tests: `listen` registers under "inproc://<host>:<port>"
-/// and `connect` finds it there. Callbacks run on `io`.
+/// and `connect` finds it there. Callbacks run on `io`. A connection between two transports
+/// holds work on both io_contexts: stop running both before destroying either.
 std::shared_ptr<Transport> make_in_process_transport(asio::io_context& io);
 
 }  // namespace messenger

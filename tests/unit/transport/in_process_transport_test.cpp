@@ -92,6 +92,11 @@ TEST_CASE("an in-process sender past the queue cap is closed with policy_violati
     connection->send_text(std::string(1000, 'x'));
   CHECK(recorder.wait_closed() == CloseCode::policy_violation);
   CHECK(connection->queued_bytes() <= 10000);
+
+  // The sends that `stalled_io` never ran hold the pipe, with its strand on `client_io`: that
+  // context must outlive them, and its threads must not still be running a handler that drops
+  // the pipe's last reference once `stalled_io` is gone.
+  client_io.stop();
 }
 
 TEST_CASE("connecting in-process to a name nobody listens on fails with disconnected") {

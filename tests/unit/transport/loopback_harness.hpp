@@ -39,11 +39,14 @@ class IoThreads {
     for (int i = 0; i < count; ++i)
       threads_.emplace_back([this] { io_.run(); });
   }
-  ~IoThreads() {
+  ~IoThreads() { stop(); }
+  /// Stops and joins the threads; the io_context itself stays until destruction.
+  void stop() {
     guard_.reset();
     io_.stop();
-    for (auto& thread : threads_)
-      thread.join();
+    for (auto& thread : threads_) {
+      if (thread.joinable()) thread.join();
+    }
   }
   asio::io_context& io() { return io_; }
 
