@@ -175,12 +175,16 @@ export class Connection extends EventTarget {
     }
     this.#pending.clear();
     this.dispatchEvent(new CustomEvent('close', { detail: { code } }));
-    // The server ended a session, not the network: a new socket can open at once, so that
-    // the sign-in form that follows is usable without a wait.
     if (code === kSessionEndedCloseCode) {
+      // The server ended a session, not the network: a new socket can open at once, so that
+      // the sign-in form that follows is usable without a wait. Once only: a second 4001
+      // before a login succeeds waits like any other retry, so no server can make a loop.
+      if (this.#attempts === 0) {
+        this.#attempts = 1;
+        this.#open();
+        return;
+      }
       this.#attempts = 0;
-      this.#open();
-      return;
     }
     this.#scheduleRetry();
   }
